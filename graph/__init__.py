@@ -1,0 +1,1 @@
+"""Build the homs-kg RDF dataset from sources and annotations."""

@@ -1,0 +1,170 @@
+"""Events and situations as RDF: type, labels, evidence, time, places, participants and counts."""
+
+from __future__ import annotations
+
+from pyoxigraph import NamedNode
+
+from .annotations import Event
+from .chronology import EventTime
+from .emitter import EvidenceWriter, GraphEmitter, ar, boolean, en, kebab, number, typed
+from .errors import AnnotationError
+from .quantities import QuantityError, parse_quantity
+from .quotes import QuoteNotFound, TextSpan, locate_quote, locate_within
+from .temporal import Mode
+from .vocabulary import RDF, SCHEMA, SEM, SKOS
+
+TIME_MODES = {
+    Mode.AT: "AtTime",
+    Mode.BY: "NoLaterThan",
+    Mode.SINCE: "SinceTime",
+    Mode.AFTER: "AfterAnchor",
+}
+QUALIFIERS = {
+    "early": "EarlyPeriod",
+    "mid": "MidPeriod",
+    "late": "LatePeriod",
+    "end of": "EndOfPeriod",
+}
+
+
+class EventWriter:
+    """Writes the events of one source into its graph."""
+
+    def __init__(self, evidence: EvidenceWriter, text: str, times: dict[str, EventTime | None]):
+        self.evidence = evidence
+        self.out: GraphEmitter = evidence.emitter
+        self.hkg = self.out.hkg
+        self.text = text
+        self.times = times
+
+    def locate(self, quote: str, where: str) -> TextSpan:
+        try:
+            return locate_quote(self.text, quote)
+        except QuoteNotFound as error:
+            raise AnnotationError(where, str(error)) from error
+
+    def write(self, event: Event) -> None:
+        node = self.out.iris.resource(event.id)
+        span = self.locate(event.quote, f"{event.location}.quote")
+        for type_name in event.types:
+            self.out.add(node, RDF.type, self.hkg[type_name])
+        self.out.labels(node, event.label)
+        if event.note:
+            self.out.add(node, SKOS.editorialNote, en(event.note))
+        evidence = self.evidence.record(event.id, span, node)
+        self.write_time(node, event, span)
+        for predicate, places in (
+            ("place", event.places),
+            ("origin", event.origin),
+            ("destination", event.destination),
+        ):
+            for place in places:
+                self.out.add(node, self.hkg[predicate], self.out.iris.resource(place))
+        if event.outcome:
+            self.out.add(node, self.hkg.outcome, self.hkg[event.outcome])
+        self.write_participants(node, event, evidence)
+        self.write_counts(node, event, span)
+        self.write_links(node, event, evidence)
+
+    def write_time(self, node: NamedNode, event: Event, span: TextSpan) -> None:
+        found = self.times.get(event.id)
+        if found is None:
+            return
+        time, hkg = found.time, self.hkg
+        if event.when and event.when.phrase:
+            try:
+                locate_within(self.text, span, event.when.phrase)
+            except QuoteNotFound as error:
+                raise AnnotationError(f"{event.location}.when.phrase", str(error)) from error
+            self.out.add(node, hkg.datePhrase, ar(event.when.phrase))
+        if time.period is not None:
+            self.out.add(node, hkg.date, typed(*time.period.xsd_literal()))
+        if time.qualifier is not None:
+            self.out.add(node, hkg.timeQualifier, hkg[QUALIFIERS[time.qualifier.value]])
+        mode = Mode.AFTER if found.relative == "after" else time.mode
+        self.out.add(node, hkg.timeMode, hkg[TIME_MODES[mode]])
+        for predicate, day in (
+            ("hasEarliestBeginTimeStamp", time.earliest),
+            ("hasLatestBeginTimeStamp", time.latest),
+            ("hasLatestEndTimeStamp", found.latest_end),
+        ):
+            if day is not None:
+                self.out.add(node, SEM[predicate], typed(day.isoformat(), "date"))
+        self.out.add(node, hkg.approximateTime, boolean(time.approximate))
+        if found.relative:
+            self.out.add(node, hkg.relativeTime, typed(found.relative, "string"))
+            anchor = (
+                self.out.iris.resource(found.anchor)
+                if found.anchor
+                else self.out.iris.source(self.evidence.source_id)
+            )
+            self.out.add(node, hkg.timeAnchor, anchor)
+        if found.end_phrase:
+            self.locate_phrase(span, found.end_phrase, f"{event.location}.end.phrase")
+            self.out.add(node, hkg.endPhrase, ar(found.end_phrase))
+
+    def locate_phrase(self, span: TextSpan, phrase: str, where: str) -> TextSpan:
+        try:
+            return locate_within(self.text, span, phrase)
+        except QuoteNotFound as error:
+            raise AnnotationError(where, str(error)) from error
+
+    def write_participants(self, node: NamedNode, event: Event, evidence: NamedNode) -> None:
+        for participant in event.participants:
+            part = NamedNode(f"{node.value}#{participant.role}-{participant.agent}")
+            agent = self.out.iris.resource(participant.agent)
+            self.out.add(node, self.hkg.participation, part)
+            self.out.add(node, self.hkg.actor, agent)
+            self.out.add(part, RDF.type, self.hkg.Participation)
+            self.out.add(part, self.hkg.participant, agent)
+            self.out.add(part, self.hkg.role, self.hkg[participant.role.capitalize() + "Role"])
+            if participant.quote:
+                where = f"{event.location}.participants[{participant.agent}]"
+                own = self.locate(participant.quote, where)
+                self.evidence.record(
+                    f"{event.id}-{participant.role}-{participant.agent}", own, part
+                )
+            else:
+                self.out.add(part, self.hkg.evidence, evidence)
+
+    def write_counts(self, node: NamedNode, event: Event, span: TextSpan) -> None:
+        for count in event.counts:
+            where = f"{event.location}.counts[{count.kind}]"
+            phrase_span = self.locate_phrase(span, count.phrase, where)
+            try:
+                quantity = parse_quantity(count.phrase)
+            except QuantityError as error:
+                raise AnnotationError(where, str(error)) from error
+            if quantity.describe() != count.expect:
+                raise AnnotationError(
+                    where,
+                    f"{count.phrase!r} parses as "
+                    f"{quantity.describe()!r}, annotation expects "
+                    f"{count.expect!r}",
+                )
+            part = NamedNode(f"{node.value}#{kebab(count.kind)}")
+            hkg = self.hkg
+            self.out.add(node, hkg.count, part)
+            self.out.add(part, RDF.type, hkg.Count)
+            self.out.add(part, hkg.countKind, hkg[count.kind])
+            self.out.add(part, hkg.countedGroup, hkg[count.group])
+            if quantity.value is not None:
+                self.out.add(part, SCHEMA.value, number(quantity.value))
+            self.out.add(part, SCHEMA.minValue, number(quantity.low))
+            self.out.add(part, SCHEMA.maxValue, number(quantity.high))
+            self.out.add(part, SCHEMA.unitText, typed(quantity.unit, "string"))
+            self.out.add(part, hkg.approximate, boolean(quantity.approximate))
+            self.out.add(part, hkg.quantityPhrase, ar(count.phrase))
+            self.evidence.record(f"{event.id}-{kebab(count.kind)}", phrase_span, part)
+
+    def write_links(self, node: NamedNode, event: Event, evidence: NamedNode) -> None:
+        for predicate, links in (("partOf", event.part_of), ("resultOf", event.result_of)):
+            for link in links:
+                target = self.out.iris.resource(link.event)
+                local = f"{kebab(predicate)}-{link.event}"
+                statement = self.evidence.statement(node, self.hkg[predicate], target, local)
+                if link.quote:
+                    own = self.locate(link.quote, f"{event.location}.{kebab(predicate)}")
+                    self.evidence.record(f"{event.id}-{local}", own, statement)
+                else:
+                    self.out.add(statement, self.hkg.evidence, evidence)

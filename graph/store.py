@@ -1,0 +1,102 @@
+"""The on-disk Oxigraph store: built into a fresh folder, then swapped in atomically.
+
+``{data_dir}/current`` is a symbolic link to the live ``store-{build_id}`` folder. A build writes a
+new folder, flushes it, writes its metadata beside it and only then replaces the link with
+``os.replace`` (an atomic rename on POSIX), so a failed or killed build never touches the live
+store. The previous store is kept; older ones are removed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import Quad, Store
+
+from .errors import BuildError
+
+CURRENT = "current"
+KEEP_STORES = 2
+
+
+class StoreMissing(BuildError):
+    """No store has been built in the data directory yet."""
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    path: Path
+    build_id: str
+    metadata: dict
+
+
+def new_build_id() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def write_store(data_dir: Path, quads: Iterable[Quad], metadata: dict) -> StoreInfo:
+    """Load ``quads`` into a new store folder and make it the current one."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    build_id = new_build_id()
+    building = data_dir / f".building-{build_id}"
+    store = Store(str(building))
+    store.bulk_extend(quads)
+    store.flush()
+    del store
+    target = data_dir / f"store-{build_id}"
+    metadata = {**metadata, "build_id": build_id}
+    (data_dir / f"store-{build_id}.json").write_text(json.dumps(metadata, indent=2) + "\n")
+    os.rename(building, target)
+    link = data_dir / f".current-{build_id}"
+    os.symlink(target.name, link)
+    os.replace(link, data_dir / CURRENT)
+    _fsync_dir(data_dir)
+    _prune(data_dir)
+    return StoreInfo(target, build_id, metadata)
+
+
+def _fsync_dir(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _prune(data_dir: Path) -> None:
+    """Keep the newest stores; remove older ones and leftovers of interrupted builds."""
+    live = current_path(data_dir)
+    stores = sorted((p for p in data_dir.glob("store-*") if p.is_dir()), reverse=True)
+    for old in stores[KEEP_STORES:]:
+        if old != live:
+            shutil.rmtree(old, ignore_errors=True)
+            old.with_name(old.name + ".json").unlink(missing_ok=True)
+    for leftover in data_dir.glob(".building-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in data_dir.glob(".current-*"):
+        leftover.unlink(missing_ok=True)
+
+
+def current_path(data_dir: Path) -> Path | None:
+    link = data_dir / CURRENT
+    return (data_dir / os.readlink(link)) if link.is_symlink() else None
+
+
+def current_store(data_dir: Path) -> StoreInfo:
+    """The live store's folder and metadata, or StoreMissing."""
+    path = current_path(data_dir)
+    if path is None or not path.is_dir():
+        raise StoreMissing(f"no store in {data_dir}: run 'homs-kg build' first")
+    metadata_path = path.with_name(path.name + ".json")
+    metadata = json.loads(metadata_path.read_text()) if metadata_path.exists() else {}
+    return StoreInfo(path, metadata.get("build_id", path.name.removeprefix("store-")), metadata)
+
+
+def open_store(data_dir: Path) -> Store:
+    """Open the live store read-only (it is never written after its build)."""
+    return Store.read_only(str(current_store(data_dir).path))

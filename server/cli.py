@@ -1,0 +1,187 @@
+"""The ``homs-kg`` command line: build, validate, query, export, stats."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, serialize
+
+from homs_kg.graph.build import build as build_store
+from homs_kg.graph.build import check
+from homs_kg.graph.errors import BuildError
+from homs_kg.graph.resources import corpus_dir
+from homs_kg.graph.store import current_store, open_store
+from homs_kg.graph.vocabulary import MintedIris
+
+from .settings import option
+from .tables import render_table
+
+QUERY_FORMATS = {
+    "csv": QueryResultsFormat.CSV,
+    "tsv": QueryResultsFormat.TSV,
+    "json": QueryResultsFormat.JSON,
+    "xml": QueryResultsFormat.XML,
+}
+EXPORT_FORMATS = {
+    "turtle": RdfFormat.TURTLE,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "nquads": RdfFormat.N_QUADS,
+    "trig": RdfFormat.TRIG,
+    "jsonld": RdfFormat.JSON_LD,
+}
+UNION_OF_GRAPHS = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def corpus_folders(names: tuple[str, ...]) -> list[Path]:
+    """The corpus folders named by --corpus, 'packaged' standing for the packaged corpus."""
+    return [corpus_dir() if name == "packaged" else Path(name) for name in names]
+
+
+def one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def fail(message: str) -> None:
+    """One clear line on stderr and exit status 1: never a traceback for bad input."""
+    click.echo(f"error: {one_line(message)}", err=True)
+    sys.exit(1)
+
+
+@click.group()
+@click.version_option(package_name="homs-kg")
+def main() -> None:
+    """homs-kg: a knowledge graph of an Arabic news profile of Homs, with its evidence."""
+
+
+@main.command()
+@option("data_dir")
+@option("base_iri")
+@option("corpus")
+def build(data_dir: Path, base_iri: str, corpus: tuple[str, ...]) -> None:
+    """Build the graph, validate it and swap it into the store."""
+    try:
+        report = build_store(data_dir, base_iri, corpus_folders(corpus))
+    except BuildError as error:
+        fail(f"build failed, the live store is unchanged: {error}")
+    click.echo("\n".join(report.lines()))
+
+
+@main.command()
+@option("base_iri")
+@option("corpus")
+def validate(base_iri: str, corpus: tuple[str, ...]) -> None:
+    """Check quotes, times, counts and references, then SHACL; no store is written."""
+    try:
+        report = check(base_iri, corpus_folders(corpus))
+    except BuildError as error:
+        fail(str(error))
+    click.echo("quotes, labels, times, counts, references: ok")
+    click.echo(report.shacl.summary())
+    if not report.shacl.conforms:
+        sys.exit(1)
+
+
+def read_query(query: str) -> str:
+    if not query.startswith("@"):
+        return query
+    try:
+        return Path(query[1:]).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        fail(f"cannot read {query[1:]}: {error}")
+        raise  # unreachable: fail exits
+
+
+@main.command()
+@click.argument("query")
+@click.option(
+    "--format",
+    "output_format",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", *QUERY_FORMATS]),
+    help="Output format of the results.",
+)
+@option("data_dir")
+def query(query: str, output_format: str, data_dir: Path) -> None:
+    """Run a SPARQL query (text, or @file.rq) over the union of the named graphs."""
+    text = read_query(query)
+    try:
+        store = open_store(data_dir)
+        results = store.query(text, use_default_graph_as_union=True)
+    except BuildError as error:
+        fail(str(error))
+    except SyntaxError as error:
+        fail(f"malformed query: {one_line(str(error))}")
+    except OSError as error:
+        fail(f"cannot open the store in {data_dir}: {error}")
+    click.echo(format_results(results, output_format), nl=False)
+
+
+def format_results(results: object, output_format: str) -> str:
+    if isinstance(results, QueryBoolean):
+        return ("true" if bool(results) else "false") + "\n"
+    if isinstance(results, QuerySolutions):
+        if output_format == "table":
+            return render_table(results)
+        return results.serialize(format=QUERY_FORMATS[output_format]).decode()
+    return serialize(results, format=RdfFormat.TURTLE).decode()
+
+
+@main.command()
+@click.option(
+    "--format",
+    "export_format",
+    required=True,
+    type=click.Choice(list(EXPORT_FORMATS)),
+    help="RDF format; N-Quads, TriG and JSON-LD keep the named graphs.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: standard output).",
+)
+@option("data_dir")
+def export(export_format: str, output: Path | None, data_dir: Path) -> None:
+    """Export the whole dataset."""
+    rdf_format = EXPORT_FORMATS[export_format]
+    try:
+        info = current_store(data_dir)
+        store = open_store(data_dir)
+    except BuildError as error:
+        fail(str(error))
+    prefixes = MintedIris(info.metadata.get("base_iri", "")).prefixes()
+    if rdf_format.supports_datasets:
+        data = store.dump(format=rdf_format, prefixes=prefixes)
+    else:
+        data = serialize(store.query(UNION_OF_GRAPHS), format=rdf_format, prefixes=prefixes)
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output.write_bytes(data)
+
+
+@main.command()
+@option("data_dir")
+def stats(data_dir: Path) -> None:
+    """Counts of the live store: quads per named graph and instances per class."""
+    try:
+        info = current_store(data_dir)
+        store = open_store(data_dir)
+    except BuildError as error:
+        fail(str(error))
+    click.echo(f"store: {info.path} (build {info.build_id})")
+    per_graph = store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+    )
+    click.echo(render_table(per_graph))
+    iris = MintedIris(info.metadata.get("base_iri", ""))
+    ontology = iris.graph("ontology").value
+    per_class = store.query(
+        "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } "
+        f'FILTER(STRSTARTS(STR(?class), "{iris.hkg.iri}") && ?g != <{ontology}>)'
+        " } GROUP BY ?class ORDER BY ?class"
+    )
+    click.echo(render_table(per_class))

@@ -1,0 +1,63 @@
+"""Every setting, declared once: its flag, its environment variable, its default and its help.
+
+The CLI builds its options from these declarations, and a test checks that the README's settings
+table lists exactly them (as Datasette does for its settings).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from homs_kg.graph.vocabulary import DEFAULT_BASE_IRI
+
+
+@dataclass(frozen=True)
+class Setting:
+    flag: str
+    envvar: str
+    default: object
+    help: str
+    multiple: bool = False
+
+
+SETTINGS: dict[str, Setting] = {
+    "data_dir": Setting(
+        "--data-dir",
+        "HOMS_KG_DATA_DIR",
+        "data",
+        "Folder of the built store (created by build; the live store is data/current).",
+    ),
+    "base_iri": Setting(
+        "--base-iri",
+        "HOMS_KG_BASE_IRI",
+        DEFAULT_BASE_IRI,
+        "Public base IRI under which every IRI of the graph is minted.",
+    ),
+    "corpus": Setting(
+        "--corpus",
+        "HOMS_KG_CORPUS",
+        ("packaged",),
+        "Corpus folder (sources/ and annotations/) to build; repeatable; 'packaged' is the "
+        "packaged one.",
+        multiple=True,
+    ),
+}
+
+
+def option(name: str, **overrides: object):
+    """The click option of a declared setting."""
+    setting = SETTINGS[name]
+    kwargs: dict = {
+        "envvar": setting.envvar,
+        "default": setting.default,
+        "show_default": True,
+        "show_envvar": True,
+        "help": setting.help,
+        "multiple": setting.multiple,
+    }
+    if name == "data_dir":
+        kwargs["type"] = click.Path(file_okay=False, path_type=Path)
+    return click.option(setting.flag, name, **{**kwargs, **overrides})

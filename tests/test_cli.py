@@ -1,0 +1,146 @@
+"""The homs-kg command line: every command, its outputs, and one clear line for bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from homs_kg.graph.build import BuildReport
+
+from .conftest import BASE
+
+PERSONS_QUERY = (
+    f"PREFIX hkg: <{BASE}ontology/> SELECT (COUNT(?p) AS ?n) WHERE {{ ?p a hkg:Person }}"
+)
+
+
+def test_build_prints_counts_and_time(cli, tmp_path: Path) -> None:
+    result = cli("build", "--data-dir", str(tmp_path / "data"))
+    assert result.exit_code == 0, result.output
+    assert "hkg:Person: 10" in result.output
+    assert "hkg:Evidence: 156" in result.output
+    assert "SHACL: conforms" in result.output
+    assert "time: " in result.output
+
+
+def test_validate_reports_success(cli) -> None:
+    result = cli("validate")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "quotes, labels, times, counts, references: ok",
+        "SHACL: conforms",
+    ]
+
+
+def test_validate_names_the_broken_annotation(cli, corpus_copy: Path) -> None:
+    path = corpus_copy / "annotations" / "homs-2017-05-21.yaml"
+    path.write_text(path.read_text().replace("'1800 جريح'", "'1900 جريح'"))
+    result = cli("validate", "--corpus", str(corpus_copy))
+    assert "source id" not in result.output
+    assert result.exit_code == 1
+    assert "events[khalidiya-massacre-2012].counts[Wounded]" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_query_as_a_table(cli, built: BuildReport, data_dir: Path) -> None:
+    result = cli("query", PERSONS_QUERY, "--data-dir", str(data_dir))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["n ", "--", "10", "(1 row)"]
+
+
+def test_query_as_json(cli, built: BuildReport, data_dir: Path) -> None:
+    result = cli("query", PERSONS_QUERY, "--format", "json", "--data-dir", str(data_dir))
+    body = json.loads(result.output)
+    assert body["results"]["bindings"][0]["n"]["value"] == "10"
+
+
+def test_query_as_csv(cli, built: BuildReport, data_dir: Path) -> None:
+    result = cli("query", PERSONS_QUERY, "--format", "csv", "--data-dir", str(data_dir))
+    assert result.output.splitlines() == ["n", "10"]
+
+
+def test_query_from_a_file(cli, built: BuildReport, data_dir: Path, tmp_path: Path) -> None:
+    query = tmp_path / "persons.rq"
+    query.write_text(PERSONS_QUERY)
+    result = cli("query", f"@{query}", "--format", "csv", "--data-dir", str(data_dir))
+    assert result.output.splitlines() == ["n", "10"]
+
+
+def test_ask_query(cli, built: BuildReport, data_dir: Path) -> None:
+    result = cli("query", "ASK { ?s ?p ?o }", "--data-dir", str(data_dir))
+    assert result.output == "true\n"
+
+
+def test_malformed_query_is_one_line(cli, built: BuildReport, data_dir: Path) -> None:
+    result = cli("query", "SELECT ?s WHERE { ?s ?p", "--data-dir", str(data_dir))
+    assert result.exit_code == 1
+    assert result.output.startswith("error: malformed query:")
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_missing_store_is_one_line(cli, tmp_path: Path) -> None:
+    result = cli("query", "ASK {}", "--data-dir", str(tmp_path / "nothing"))
+    assert result.exit_code == 1
+    assert (
+        result.output == f"error: no store in {tmp_path / 'nothing'}: run 'homs-kg build' first\n"
+    )
+
+
+def test_missing_query_file_is_one_line(cli, built: BuildReport, data_dir: Path) -> None:
+    result = cli("query", "@/nonexistent.rq", "--data-dir", str(data_dir))
+    assert result.exit_code == 1
+    assert result.output.startswith("error: cannot read /nonexistent.rq")
+
+
+def test_unknown_format_is_refused(cli, built: BuildReport, data_dir: Path) -> None:
+    result = cli("query", "ASK {}", "--format", "yaml", "--data-dir", str(data_dir))
+    assert result.exit_code == 2
+    assert "Invalid value for '--format'" in result.output
+
+
+@pytest.mark.parametrize(("name", "rdflib_format"), [("nquads", "nquads"), ("trig", "trig")])
+def test_quad_exports_keep_the_named_graphs(
+    cli, built: BuildReport, data_dir: Path, tmp_path: Path, name: str, rdflib_format: str
+) -> None:
+    output = tmp_path / f"dump.{name}"
+    result = cli("export", "--format", name, "-o", str(output), "--data-dir", str(data_dir))
+    assert result.exit_code == 0, result.output
+    dataset = rdflib.Dataset()
+    dataset.parse(output, format=rdflib_format)
+    graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    assert f"{BASE}graph/homs-2017-05-21" in graphs
+    assert sum(len(g) for g in dataset.graphs()) == built.triples
+
+
+@pytest.mark.parametrize(("name", "rdflib_format"), [("turtle", "turtle"), ("ntriples", "nt")])
+def test_triple_exports_hold_the_union(
+    cli, built: BuildReport, data_dir: Path, name: str, rdflib_format: str
+) -> None:
+    result = cli("export", "--format", name, "--data-dir", str(data_dir))
+    graph = rdflib.Graph().parse(data=result.output, format=rdflib_format)
+    label = (
+        rdflib.URIRef(f"{BASE}resource/homs"),
+        rdflib.RDFS.label,
+        rdflib.Literal("حمص", lang="ar"),
+    )
+    assert label in graph
+
+
+def test_jsonld_export_parses(cli, built: BuildReport, data_dir: Path) -> None:
+    result = cli("export", "--format", "jsonld", "--data-dir", str(data_dir))
+    dataset = rdflib.Dataset().parse(data=result.output, format="json-ld")
+    assert sum(len(g) for g in dataset.graphs()) == built.triples
+
+
+def test_stats_counts_classes(cli, built: BuildReport, data_dir: Path) -> None:
+    result = cli("stats", "--data-dir", str(data_dir))
+    assert result.exit_code == 0, result.output
+    cells = [[c.strip() for c in line.split("|")] for line in result.output.splitlines()]
+    assert [f"{BASE}ontology/Person", "10"] in cells
+    assert [
+        f"{BASE}graph/homs-2017-05-21",
+        str(built.graph_counts()[f"{BASE}graph/homs-2017-05-21"]),
+    ] in cells
