@@ -73,5 +73,5 @@ def build(data_dir: Path, base_iri: str, corpus: list[Path] | None = None) -> Bu
         "sources": [source.id for source in report.dataset.sources],
         "classes": report.class_counts(),
     }
-    info = write_store(data_dir, report.dataset.quads, metadata)
+    info = write_store(data_dir, report.dataset.quads, metadata, report.dataset.iris.prefixes())
     return BuildReport(report.dataset, report.shacl, time.perf_counter() - started, info)

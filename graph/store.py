@@ -12,12 +12,12 @@ import datetime
 import json
 import os
 import shutil
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import Quad, Store
 
+from .dumps import write_dumps
 from .errors import BuildError
 
 CURRENT = "current"
@@ -39,8 +39,10 @@ def new_build_id() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def write_store(data_dir: Path, quads: Iterable[Quad], metadata: dict) -> StoreInfo:
-    """Load ``quads`` into a new store folder and make it the current one."""
+def write_store(
+    data_dir: Path, quads: list[Quad], metadata: dict, prefixes: dict[str, str] | None = None
+) -> StoreInfo:
+    """Load ``quads`` into a new store folder, write its dumps, and make it the current one."""
     data_dir.mkdir(parents=True, exist_ok=True)
     build_id = new_build_id()
     building = data_dir / f".building-{build_id}"
@@ -48,6 +50,8 @@ def write_store(data_dir: Path, quads: Iterable[Quad], metadata: dict) -> StoreI
     store.bulk_extend(quads)
     store.flush()
     del store
+    write_dumps(quads, data_dir / f".building-{build_id}.dumps", prefixes or {})
+    os.rename(data_dir / f".building-{build_id}.dumps", data_dir / f"store-{build_id}.dumps")
     target = data_dir / f"store-{build_id}"
     metadata = {**metadata, "build_id": build_id}
     (data_dir / f"store-{build_id}.json").write_text(json.dumps(metadata, indent=2) + "\n")
@@ -71,15 +75,22 @@ def _fsync_dir(folder: Path) -> None:
 def _prune(data_dir: Path) -> None:
     """Keep the newest stores; remove older ones and leftovers of interrupted builds."""
     live = current_path(data_dir)
-    stores = sorted((p for p in data_dir.glob("store-*") if p.is_dir()), reverse=True)
+    stores = sorted((p for p in data_dir.glob("store-*") if p.is_dir() and not p.suffix),
+                    reverse=True)  # fmt: skip
     for old in stores[KEEP_STORES:]:
         if old != live:
             shutil.rmtree(old, ignore_errors=True)
+            shutil.rmtree(dumps_path(old), ignore_errors=True)
             old.with_name(old.name + ".json").unlink(missing_ok=True)
     for leftover in data_dir.glob(".building-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+        shutil.rmtree(leftover, ignore_errors=True)  # a store or dumps folder of a killed build
     for leftover in data_dir.glob(".current-*"):
         leftover.unlink(missing_ok=True)
+
+
+def dumps_path(store_path: Path) -> Path:
+    """The folder of a build's compressed dumps, beside its store."""
+    return store_path.with_name(store_path.name + ".dumps")
 
 
 def current_path(data_dir: Path) -> Path | None:

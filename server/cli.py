@@ -15,6 +15,7 @@ from homs_kg.graph.resources import corpus_dir
 from homs_kg.graph.store import current_store, open_store
 from homs_kg.graph.vocabulary import MintedIris
 
+from .config import ServerConfig
 from .settings import option
 from .tables import render_table
 
@@ -185,3 +186,50 @@ def stats(data_dir: Path) -> None:
         " } GROUP BY ?class ORDER BY ?class"
     )
     click.echo(render_table(per_class))
+
+
+@main.command()
+@option("host")
+@option("port")
+@option("data_dir")
+@option("base_iri")
+@option("timeout")
+@option("threads")
+@option("query_workers")
+@option("max_rows")
+@option("max_request_bytes")
+def serve(
+    host: str,
+    port: int,
+    data_dir: Path,
+    base_iri: str,
+    timeout: float,
+    threads: int,
+    query_workers: int,
+    max_rows: int,
+    max_request_bytes: int,
+) -> None:
+    """Serve the SPARQL endpoint (building the store first if there is none)."""
+    from .serving import run_server
+
+    try:
+        current_store(data_dir)
+    except BuildError:
+        click.echo(f"no store in {data_dir}: building it first", err=True)
+        try:
+            build_store(data_dir, base_iri, corpus_folders(("packaged",)))
+        except BuildError as error:
+            fail(f"build failed: {error}")
+    config = ServerConfig(
+        data_dir=data_dir,
+        base_iri=base_iri,
+        timeout=timeout,
+        query_workers=query_workers,
+        max_rows=max_rows,
+        max_request_bytes=max_request_bytes,
+    )
+    run_server(config, host, port, threads)
+
+
+if __name__ == "__main__":
+    main()

@@ -44,6 +44,35 @@ SETTINGS: dict[str, Setting] = {
         "packaged one.",
         multiple=True,
     ),
+    "host": Setting("--host", "HOMS_KG_HOST", "127.0.0.1", "Interface the server listens on."),
+    "port": Setting("--port", "HOMS_KG_PORT", 8000, "TCP port the server listens on."),
+    "timeout": Setting(
+        "--timeout",
+        "HOMS_KG_TIMEOUT",
+        30.0,
+        "Per-query time limit in seconds; a query still running then is ended and refused.",
+    ),
+    "threads": Setting(
+        "--threads", "HOMS_KG_THREADS", 8, "HTTP worker threads of the WSGI server."
+    ),
+    "query_workers": Setting(
+        "--query-workers",
+        "HOMS_KG_QUERY_WORKERS",
+        2,
+        "Query evaluation processes (each can be ended at the time limit).",
+    ),
+    "max_rows": Setting(
+        "--max-rows",
+        "HOMS_KG_MAX_ROWS",
+        10000,
+        "Most result rows (or triples) returned; a cut is announced by X-Result-Truncated.",
+    ),
+    "max_request_bytes": Setting(
+        "--max-request-bytes",
+        "HOMS_KG_MAX_REQUEST_BYTES",
+        1048576,
+        "Largest accepted request (query string or body) in bytes; larger ones get 413.",
+    ),
 }
 
 
@@ -60,4 +89,6 @@ def option(name: str, **overrides: object):
     }
     if name == "data_dir":
         kwargs["type"] = click.Path(file_okay=False, path_type=Path)
+    elif isinstance(setting.default, (int, float)):
+        kwargs["type"] = type(setting.default)
     return click.option(setting.flag, name, **{**kwargs, **overrides})

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -79,3 +85,63 @@ def corpus_copy(tmp_path: Path) -> Path:
             if path.suffix in (".yaml", ".txt"):
                 (target / folder / path.name).write_bytes(path.read_bytes())
     return target
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LiveServer:
+    """The real ``homs-kg serve`` in a subprocess on a free loopback port."""
+
+    def __init__(self, data_dir: Path, *options: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = data_dir.parent / f"server-{self.port}.log"
+        command = [
+            sys.executable,
+            "-m",
+            "homs_kg.server.cli",
+            "serve",
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(data_dir),
+            *options,
+        ]
+        self.process = subprocess.Popen(
+            command, stdout=self.log.open("wb"), stderr=subprocess.STDOUT
+        )
+        self.wait_until_ready()
+
+    def wait_until_ready(self, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server not ready in {seconds} s: {self.log.read_text()}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(built: BuildReport, data_dir: Path) -> Iterator[LiveServer]:
+    """The server over the session's store, with a 3 s query time limit for the limit tests."""
+    server = LiveServer(data_dir, "--timeout", "3", "--query-workers", "2", "--max-rows", "500")
+    yield server
+    server.stop()

@@ -1,0 +1,62 @@
+"""The Flask application factory: one blueprint per concern, one error handler, one access log."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask, Response, g, request
+
+from .config import ServerConfig
+from .errors import register_error_handlers
+from .meta import meta
+from .sparql import sparql
+from .store_access import EmbeddedStore, SparqlStore
+
+access_log = logging.getLogger("homs_kg.access")
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Modified-Since",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, X-Result-Truncated, X-Result-Limit",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def create_app(config: ServerConfig | None = None, store: SparqlStore | None = None) -> Flask:
+    """The WSGI application over ``store`` (by default the embedded store of the data dir)."""
+    config = config or ServerConfig()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
+    app.extensions["homs_kg"] = {
+        "config": config,
+        "store": store
+        or EmbeddedStore(config.data_dir, config.query_workers, config.timeout, config.max_rows),
+    }
+    register_error_handlers(app)
+    app.register_blueprint(sparql)
+    app.register_blueprint(meta)
+    app.before_request(start_timer)
+    app.after_request(finish_response)
+    return app
+
+
+def start_timer() -> None:
+    g.started = time.perf_counter()
+
+
+def finish_response(response: Response) -> Response:
+    """CORS on every answer (the data is public), then one access-log line with the timing."""
+    response.headers.update(CORS_HEADERS)
+    elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+    access_log.info(
+        '%s "%s %s" %s %s %.1fms',
+        request.remote_addr,
+        request.method,
+        request.full_path.rstrip("?"),
+        response.status_code,
+        response.content_length if response.content_length is not None else "-",
+        elapsed,
+    )
+    return response

@@ -1,0 +1,25 @@
+"""The running server's configuration, filled from the declared settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from homs_kg.graph.vocabulary import DEFAULT_BASE_IRI
+
+from .settings import SETTINGS
+
+
+def default(name: str) -> object:
+    return SETTINGS[name].default
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    data_dir: Path = Path(str(default("data_dir")))
+    base_iri: str = DEFAULT_BASE_IRI
+    timeout: float = float(default("timeout"))  # type: ignore[arg-type]
+    query_workers: int = int(default("query_workers"))  # type: ignore[call-overload]
+    max_rows: int = int(default("max_rows"))  # type: ignore[call-overload]
+    max_request_bytes: int = int(default("max_request_bytes"))  # type: ignore[call-overload]
+    cache_seconds: int = 60

@@ -1,0 +1,189 @@
+"""Query evaluation in worker processes that can be ended from outside.
+
+``Store.query`` has no time limit, so each query runs in a worker process holding its own
+read-only handle on the store. The worker writes the results to a spool file and answers with a
+small reply (status, format, row count); the HTTP layer streams the file. A query still running at
+the time limit is ended by killing its worker, which is then replaced: other workers, and so other
+clients, are not affected. Because the whole result is written before the reply, the HTTP status
+is decided before the first byte is sent.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
+
+from homs_kg.graph.store import current_path
+
+from .negotiation import essence, format_by_name, negotiate, offered_for
+from .results import write_results
+
+CONTEXT = multiprocessing.get_context("spawn")
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    query: str
+    accept: str | None = None
+    format: str | None = None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueryReply:
+    status: int
+    message: str = ""
+    media_type: str = ""
+    path: str = ""
+    rows: int = 0
+    truncated: bool = False
+    offered: tuple[str, ...] = field(default_factory=tuple)
+
+
+def result_kind(results: object) -> str:
+    if isinstance(results, QueryBoolean):
+        return "boolean"
+    return "solutions" if isinstance(results, QuerySolutions) else "graph"
+
+
+def evaluate(store: Store, job: QueryJob, spool: Path, max_rows: int) -> QueryReply:
+    """Run one query and write its results; every client error becomes a 4xx reply."""
+    dataset = {"use_default_graph_as_union": not job.default_graphs}
+    if job.default_graphs:
+        dataset["default_graph"] = [NamedNode(g) for g in job.default_graphs]
+    if job.named_graphs:
+        dataset["named_graphs"] = [NamedNode(g) for g in job.named_graphs]
+    try:
+        results = store.query(job.query, **dataset)
+    except SyntaxError as error:
+        return QueryReply(400, f"malformed query: {' '.join(str(error).split())}")
+    except ValueError as error:
+        return QueryReply(400, f"invalid request: {error}")
+    offered = offered_for(result_kind(results))
+    chosen = format_by_name(job.format) if job.format else negotiate(job.accept, offered)
+    if chosen is None or chosen not in offered:
+        names = tuple(essence(f.media_type) for f in offered)
+        return QueryReply(
+            406, "no acceptable result format; this query offers " + ", ".join(names), offered=names
+        )
+    descriptor, path = tempfile.mkstemp(dir=spool, suffix=".result")
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            capped = write_results(results, chosen, out, max_rows)
+    except OSError as error:
+        os.unlink(path)
+        return QueryReply(502, f"query evaluation failed: {error}")
+    return QueryReply(
+        200,
+        media_type=chosen.media_type,
+        path=path,
+        rows=capped.count if capped else 0,
+        truncated=bool(capped and capped.truncated),
+    )
+
+
+def worker_main(connection: Connection, data_dir: str, spool: str, max_rows: int) -> None:
+    """A worker's loop: reopen the store when a new build was swapped in, then evaluate."""
+    opened: Path | None = None
+    store: Store | None = None
+    while True:
+        try:
+            job = connection.recv()
+        except EOFError:
+            return
+        live = current_path(Path(data_dir))
+        if live != opened or store is None:
+            store, opened = Store.read_only(str(live)), live
+        try:
+            reply = evaluate(store, job, Path(spool), max_rows)
+        except Exception as error:
+            reply = QueryReply(500, f"internal error: {type(error).__name__}")
+        connection.send(reply)
+
+
+class QueryTimeout(Exception):
+    """The query ran past the time limit and its worker was ended."""
+
+
+class Busy(Exception):
+    """No worker became free in time."""
+
+
+class Worker:
+    def __init__(self, data_dir: Path, spool: Path, max_rows: int) -> None:
+        self.connection, child = CONTEXT.Pipe()
+        self.process = CONTEXT.Process(
+            target=worker_main, daemon=True, args=(child, str(data_dir), str(spool), max_rows)
+        )
+        self.process.start()
+        child.close()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+class WorkerPool:
+    """A fixed number of evaluation processes; each query borrows one for its duration."""
+
+    def __init__(self, data_dir: Path, size: int, timeout: float, max_rows: int) -> None:
+        self.data_dir = data_dir
+        self.timeout = timeout
+        self.max_rows = max_rows
+        self.spool = Path(tempfile.mkdtemp(prefix="homs-kg-results-"))
+        self.idle: queue.Queue[Worker] = queue.Queue()
+        self.lock = threading.Lock()
+        self.workers: list[Worker] = []
+        for _ in range(size):
+            self._add_worker()
+
+    def _add_worker(self) -> None:
+        worker = Worker(self.data_dir, self.spool, self.max_rows)
+        with self.lock:
+            self.workers.append(worker)
+        self.idle.put(worker)
+
+    def run(self, job: QueryJob) -> QueryReply:
+        """Evaluate within the time limit (waiting for a free worker counts against it)."""
+        started = time.monotonic()
+        try:
+            worker = self.idle.get(timeout=self.timeout)
+        except queue.Empty as error:
+            raise Busy from error
+        remaining = max(self.timeout - (time.monotonic() - started), 0.0)
+        try:
+            worker.connection.send(job)
+            if worker.connection.poll(remaining):
+                reply = worker.connection.recv()
+                self.idle.put(worker)
+                return reply
+        except (EOFError, OSError, BrokenPipeError):
+            pass
+        self._replace(worker)
+        raise QueryTimeout
+
+    def _replace(self, worker: Worker) -> None:
+        worker.stop()
+        with self.lock:
+            self.workers.remove(worker)
+        self._add_worker()
+
+    def close(self) -> None:
+        with self.lock:
+            workers, self.workers = self.workers, []
+        for worker in workers:
+            worker.stop()
+        for leftover in self.spool.glob("*"):
+            leftover.unlink(missing_ok=True)
+        self.spool.rmdir()

@@ -1,0 +1,132 @@
+"""Content negotiation for SPARQL results: the Accept header with q-values (RFC 9110 section 12.5.1)
+and the ``format=`` parameter, over the media types pyoxigraph serialises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyoxigraph import QueryResultsFormat, RdfFormat
+
+SOLUTION_FORMATS = [
+    QueryResultsFormat.JSON,
+    QueryResultsFormat.XML,
+    QueryResultsFormat.CSV,
+    QueryResultsFormat.TSV,
+]
+GRAPH_FORMATS = [
+    RdfFormat.TURTLE,
+    RdfFormat.N_TRIPLES,
+    RdfFormat.RDF_XML,
+    RdfFormat.JSON_LD,
+    RdfFormat.N_QUADS,
+    RdfFormat.TRIG,
+]
+
+# Short names accepted by format= (as Fuseki's output= and Virtuoso's format= do).
+FORMAT_NAMES = {
+    "json": QueryResultsFormat.JSON,
+    "srj": QueryResultsFormat.JSON,
+    "xml": QueryResultsFormat.XML,
+    "srx": QueryResultsFormat.XML,
+    "csv": QueryResultsFormat.CSV,
+    "tsv": QueryResultsFormat.TSV,
+    "turtle": RdfFormat.TURTLE,
+    "ttl": RdfFormat.TURTLE,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "nt": RdfFormat.N_TRIPLES,
+    "rdfxml": RdfFormat.RDF_XML,
+    "rdf": RdfFormat.RDF_XML,
+    "jsonld": RdfFormat.JSON_LD,
+    "nquads": RdfFormat.N_QUADS,
+    "nq": RdfFormat.N_QUADS,
+    "trig": RdfFormat.TRIG,
+}
+
+# Media types some clients send for the same formats.
+ALIASES = {
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+    "application/x-turtle": "text/turtle",
+    "text/plain": "application/n-triples",
+    "application/json+ld": "application/ld+json",
+}
+
+Format = QueryResultsFormat | RdfFormat
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    type: str
+    subtype: str
+    q: float
+    order: int
+
+    def matches(self, media_type: str) -> bool:
+        main, sub = media_type.split("/", 1)
+        return self.type in ("*", main) and self.subtype in ("*", sub)
+
+    @property
+    def specificity(self) -> int:
+        return (self.type != "*") + (self.subtype != "*")
+
+
+def parse_accept(header: str | None) -> list[MediaRange]:
+    """The media ranges of an Accept header; a missing or empty header accepts anything."""
+    if not header or not header.strip():
+        return [MediaRange("*", "*", 1.0, 0)]
+    ranges = []
+    for order, item in enumerate(header.split(",")):
+        parts = [p.strip() for p in item.split(";")]
+        media = ALIASES.get(parts[0].lower(), parts[0].lower())
+        if "/" not in media:
+            continue
+        q = 1.0
+        for param in parts[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+        main, sub = media.split("/", 1)
+        ranges.append(MediaRange(main, sub, q, order))
+    return ranges
+
+
+def quality(ranges: list[MediaRange], media_type: str) -> tuple[float, int]:
+    """The q-value the most specific matching range gives, and that range's position."""
+    matching = [r for r in ranges if r.matches(media_type)]
+    if not matching:
+        return 0.0, 0
+    best = max(matching, key=lambda r: (r.specificity, -r.order))
+    return best.q, best.order
+
+
+def essence(media_type: str) -> str:
+    """The media type without parameters: "text/csv; charset=utf-8" -> "text/csv"."""
+    return media_type.split(";", 1)[0].strip().lower()
+
+
+def negotiate(accept: str | None, offered: list[Format]) -> Format | None:
+    """The offered format the client prefers (ties: the client's order, then ours); None if none."""
+    ranges = parse_accept(accept)
+    scored = []
+    for rank, fmt in enumerate(offered):
+        q, order = quality(ranges, essence(fmt.media_type))
+        if q > 0:
+            scored.append((-q, order, rank, fmt))
+    return min(scored, key=lambda s: s[:3])[3] if scored else None
+
+
+def format_by_name(name: str) -> Format | None:
+    """A format= value: a short name or a media type."""
+    name = name.strip().lower()
+    if name in FORMAT_NAMES:
+        return FORMAT_NAMES[name]
+    media = ALIASES.get(essence(name), essence(name))
+    return QueryResultsFormat.from_media_type(media) or RdfFormat.from_media_type(media)
+
+
+def offered_for(kind: str) -> list[Format]:
+    return GRAPH_FORMATS if kind == "graph" else SOLUTION_FORMATS

@@ -1,0 +1,157 @@
+"""Writing query results to a file, at most ``max_rows`` rows or triples, in the chosen format.
+
+Booleans and graphs are serialised by pyoxigraph. SELECT solutions are written here, row by row,
+because pyoxigraph's serialiser cannot stop after N rows: the formats follow SPARQL 1.1 Query
+Results JSON (section 3), XML (section 2), CSV and TSV (sections 2 and 3 of the CSV/TSV note).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
+from xml.sax.saxutils import escape, quoteattr
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    Triple,
+    serialize,
+)
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+class Capped:
+    """Yields at most ``limit`` items, then notes whether one more was there."""
+
+    def __init__(self, items: Iterable, limit: int) -> None:
+        self.items = iter(items)
+        self.limit = limit
+        self.count = 0
+        self.truncated = False
+
+    def __iter__(self) -> Iterator:
+        for item in self.items:
+            if self.count == self.limit:
+                self.truncated = True
+                return
+            self.count += 1
+            yield item
+
+
+def write_results(results: object, fmt: object, out: BinaryIO, max_rows: int) -> Capped | None:
+    """Write the results; for solutions and graphs return the counter that says if it cut."""
+    if isinstance(results, QueryBoolean):
+        out.write(results.serialize(format=fmt))
+        return None
+    if isinstance(results, QuerySolutions):
+        capped = Capped(results, max_rows)
+        WRITERS[fmt](out, [v.value for v in results.variables], capped)
+        return capped
+    capped = Capped(results, max_rows)
+    triples: Iterable = capped
+    if fmt.supports_datasets:
+        triples = (Quad(t.subject, t.predicate, t.object) for t in capped)
+    serialize(triples, out, format=fmt)
+    return capped
+
+
+def json_term(term: object) -> dict:
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, Literal):
+        found = {"type": "literal", "value": term.value}
+        if term.language:
+            found["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            found["datatype"] = term.datatype.value
+        return found
+    if isinstance(term, Triple):
+        return {
+            "type": "triple",
+            "value": {k: json_term(getattr(term, k)) for k in ("subject", "predicate", "object")},
+        }
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def write_json(out: BinaryIO, names: list[str], rows: Iterable) -> None:
+    out.write(b'{"head":{"vars":' + json.dumps(names).encode() + b'},"results":{"bindings":[')
+    for index, row in enumerate(rows):
+        binding = {n: json_term(row[n]) for n in names if row[n] is not None}
+        out.write((b"," if index else b"") + json.dumps(binding, ensure_ascii=False).encode())
+    out.write(b"]}}")
+
+
+def xml_term(term: object) -> str:
+    if isinstance(term, NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            datatype = quoteattr(term.datatype.value)
+            return f"<literal datatype={datatype}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return f"<literal>{escape(str(term))}</literal>"
+
+
+def write_xml(out: BinaryIO, names: list[str], rows: Iterable) -> None:
+    head = "".join(f"<variable name={quoteattr(n)}/>" for n in names)
+    out.write(
+        (
+            '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head>{head}</head><results>"
+        ).encode()
+    )
+    for row in rows:
+        bindings = "".join(
+            f"<binding name={quoteattr(n)}>{xml_term(row[n])}</binding>"
+            for n in names
+            if row[n] is not None
+        )
+        out.write(f"<result>{bindings}</result>".encode())
+    out.write(b"</results></sparql>")
+
+
+def csv_term(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    return term.value if isinstance(term, (NamedNode, Literal)) else str(term)
+
+
+def write_csv(out: BinaryIO, names: list[str], rows: Iterable) -> None:
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow([csv_term(row[n]) for n in names])
+    text.detach()
+
+
+def write_tsv(out: BinaryIO, names: list[str], rows: Iterable) -> None:
+    out.write(("\t".join(f"?{n}" for n in names) + "\n").encode())
+    for row in rows:
+        out.write(("\t".join("" if row[n] is None else str(row[n]) for n in names) + "\n").encode())
+
+
+WRITERS = {
+    QueryResultsFormat.JSON: write_json,
+    QueryResultsFormat.XML: write_xml,
+    QueryResultsFormat.CSV: write_csv,
+    QueryResultsFormat.TSV: write_tsv,
+}

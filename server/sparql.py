@@ -1,0 +1,159 @@
+"""The SPARQL 1.1 Protocol query operation at /sparql (https://www.w3.org/TR/sparql11-protocol/).
+
+Section 2.1: query via GET, via POST with a URL-encoded body, and via POST directly with
+``application/sparql-query``; ``default-graph-uri`` and ``named-graph-uri`` give the RDF dataset.
+Without them the default graph is the union of the named graphs (the service description says so).
+The service is read-only: an update operation (section 2.2), on any route, is refused with 403.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, request
+
+from .description import service_description
+from .errors import (
+    BadGateway,
+    BadRequest,
+    Forbidden,
+    NotAcceptable,
+    PayloadTooLarge,
+    ServiceError,
+    ServiceUnavailable,
+    UnsupportedMediaType,
+)
+from .evaluation import Busy, QueryJob, QueryReply, QueryTimeout
+
+sparql = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+CHUNK = 64 * 1024
+
+
+def service() -> dict:
+    return current_app.extensions["homs_kg"]
+
+
+@sparql.before_app_request
+def refuse_updates() -> None:
+    """Read-only: any update request, on any route, is refused before it is looked at further."""
+    if (
+        request.mimetype == SPARQL_UPDATE
+        or (request.method == "POST" and request.mimetype == FORM and "update" in request.form)
+        or "update" in request.args
+    ):
+        raise Forbidden("this SPARQL service is read-only: update operations are not accepted")
+
+
+def single(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise BadRequest(f"the request has {len(values)} '{name}' parameters; give exactly one")
+    return values[0] if values else None
+
+
+def job_from_request() -> QueryJob | None:
+    """The query job of a protocol request, or None when it carries no query."""
+    if request.method == "GET":
+        params, query = request.args, single(request.args.getlist("query"), "query")
+    elif request.mimetype == FORM:
+        params, query = request.form, single(request.form.getlist("query"), "query")
+    elif request.mimetype == SPARQL_QUERY:
+        params = request.args
+        try:
+            query = request.get_data(cache=False).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise BadRequest("the query is not valid UTF-8") from error
+    else:
+        raise UnsupportedMediaType(
+            f"POST a query as {FORM} or {SPARQL_QUERY}, not {request.mimetype or 'no content type'}"
+        )
+    if query is None:
+        return None
+    if "\x00" in query:
+        raise BadRequest("the query contains a NUL character")
+    return QueryJob(
+        query=query,
+        accept=request.headers.get("Accept"),
+        format=single(params.getlist("format"), "format"),
+        default_graphs=tuple(params.getlist("default-graph-uri")),
+        named_graphs=tuple(params.getlist("named-graph-uri")),
+    )
+
+
+def check_size() -> None:
+    limit = service()["config"].max_request_bytes
+    if len(request.query_string) > limit:
+        raise PayloadTooLarge(f"the request is larger than the limit of {limit} bytes")
+
+
+@sparql.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    check_size()
+    job = job_from_request()
+    if job is None:
+        return service_description()
+    etag = result_etag(job)
+    if request.method == "GET" and etag in request.if_none_match:
+        return cached(Response(status=304), etag)
+    return cached(answer(run(job)), etag)
+
+
+def run(job: QueryJob) -> QueryReply:
+    config = service()["config"]
+    try:
+        return service()["store"].run(job)
+    except QueryTimeout as error:
+        raise ServiceUnavailable(
+            f"the query ran longer than the time limit of {config.timeout:g} s and was stopped"
+        ) from error
+    except Busy as error:
+        raise ServiceUnavailable(
+            "all query workers stayed busy; try again shortly", {"Retry-After": "5"}
+        ) from error
+
+
+REPLY_ERRORS: dict[int, type[ServiceError]] = {400: BadRequest, 406: NotAcceptable, 502: BadGateway}
+
+
+def answer(reply: QueryReply) -> Response:
+    if reply.status != 200:
+        raise REPLY_ERRORS.get(reply.status, ServiceError)(reply.message)
+    media = reply.media_type
+    if "charset" not in media and (media.startswith("text/") or media.endswith("xml")):
+        media += "; charset=utf-8"
+    response = Response(stream_file(Path(reply.path)), status=200, content_type=media)
+    response.headers["Vary"] = "Accept"
+    if reply.truncated:
+        response.headers["X-Result-Truncated"] = "true"
+        response.headers["X-Result-Limit"] = str(service()["config"].max_rows)
+    return response
+
+
+def stream_file(path: Path) -> Iterator[bytes]:
+    """Stream a spooled result, then remove it (also when the client goes away)."""
+    try:
+        with path.open("rb") as results:
+            while chunk := results.read(CHUNK):
+                yield chunk
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def result_etag(job: QueryJob) -> str:
+    """Results change only with the store: the build id and the request name them."""
+    digest = hashlib.sha256(repr(job).encode()).hexdigest()[:32]
+    return f"{service()['store'].build_id}-{digest}"
+
+
+def cached(response: Response, etag: str) -> Response:
+    store, config = service()["store"], service()["config"]
+    response.set_etag(etag)
+    response.last_modified = store.built_at
+    response.headers["Cache-Control"] = f"public, max-age={config.cache_seconds}"
+    response.headers["Vary"] = "Accept"
+    return response

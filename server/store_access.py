@@ -1,0 +1,71 @@
+"""The one narrow interface between the HTTP layer and the store.
+
+The HTTP layer only calls ``SparqlStore.run`` (and reads ``build_id``/``built_at``), so a remote
+SPARQL store can stand in for the embedded one without touching the views.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+from typing import Protocol
+
+from homs_kg.graph.store import current_store
+
+from .evaluation import QueryJob, QueryReply, WorkerPool
+
+
+class SparqlStore(Protocol):
+    def run(self, job: QueryJob) -> QueryReply: ...
+
+    @property
+    def build_id(self) -> str: ...
+
+    @property
+    def built_at(self) -> datetime.datetime: ...
+
+    def close(self) -> None: ...
+
+
+class EmbeddedStore:
+    """The on-disk Oxigraph store of a data directory, queried through worker processes."""
+
+    def __init__(self, data_dir: Path, workers: int, timeout: float, max_rows: int) -> None:
+        current_store(data_dir)  # fail early, with StoreMissing, when nothing was built
+        self.data_dir = data_dir
+        self.pool = WorkerPool(data_dir, workers, timeout, max_rows)
+
+    def run(self, job: QueryJob) -> QueryReply:
+        return self.pool.run(job)
+
+    @property
+    def build_id(self) -> str:
+        return current_store(self.data_dir).build_id
+
+    @property
+    def built_at(self) -> datetime.datetime:
+        stamp = self.build_id
+        return datetime.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=datetime.UTC)
+
+    @property
+    def metadata(self) -> dict:
+        return current_store(self.data_dir).metadata
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def select_rows(store: SparqlStore, query: str) -> list[dict[str, str]]:
+    """Run a SELECT the service itself needs (counts, lists) and return plain values per row."""
+    reply = store.run(QueryJob(query, format="json"))
+    if reply.status != 200:
+        raise RuntimeError(f"internal query failed ({reply.status}): {reply.message}")
+    path = Path(reply.path)
+    try:
+        body = json.loads(path.read_bytes())
+    finally:
+        path.unlink(missing_ok=True)
+    return [
+        {name: cell["value"] for name, cell in row.items()} for row in body["results"]["bindings"]
+    ]
