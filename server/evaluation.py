@@ -115,6 +115,10 @@ class QueryTimeout(Exception):
     """The query ran past the time limit and its worker was ended."""
 
 
+class WorkerCrashed(Exception):
+    """The worker process ended while evaluating (for instance on a pathologically deep query)."""
+
+
 class Busy(Exception):
     """No worker became free in time."""
 
@@ -168,10 +172,11 @@ class WorkerPool:
                 reply = worker.connection.recv()
                 self.idle.put(worker)
                 return reply
-        except (EOFError, OSError, BrokenPipeError):
-            pass
+            failure: Exception = QueryTimeout()
+        except (EOFError, OSError):
+            failure = WorkerCrashed()
         self._replace(worker)
-        raise QueryTimeout
+        raise failure
 
     def _replace(self, worker: Worker) -> None:
         worker.stop()

@@ -20,6 +20,7 @@ GRAPH_FORMATS = [
     RdfFormat.JSON_LD,
     RdfFormat.N_QUADS,
     RdfFormat.TRIG,
+    RdfFormat.N3,
 ]
 
 # Short names accepted by format= (as Fuseki's output= and Virtuoso's format= do).
@@ -37,9 +38,11 @@ FORMAT_NAMES = {
     "rdfxml": RdfFormat.RDF_XML,
     "rdf": RdfFormat.RDF_XML,
     "jsonld": RdfFormat.JSON_LD,
+    "json-ld": RdfFormat.JSON_LD,
     "nquads": RdfFormat.N_QUADS,
     "nq": RdfFormat.N_QUADS,
     "trig": RdfFormat.TRIG,
+    "n3": RdfFormat.N3,
 }
 
 # Media types some clients send for the same formats.

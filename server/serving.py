@@ -17,8 +17,15 @@ def run_server(config: ServerConfig, host: str, port: int, threads: int) -> None
         level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr
     )
     app = create_app(config)
+    # waitress refuses bodies over twice the limit (and headers over it) itself; below that the
+    # app answers 413 with the documented problem body.
     server = waitress.create_server(
-        app, host=host, port=port, threads=threads, max_request_body_size=config.max_request_bytes
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        max_request_body_size=2 * config.max_request_bytes,
+        max_request_header_size=config.max_request_bytes + 65536,
     )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     logging.getLogger("homs_kg").info("serving http://%s:%s/sparql", host, server.effective_port)

@@ -25,7 +25,8 @@ from .errors import (
     ServiceUnavailable,
     UnsupportedMediaType,
 )
-from .evaluation import Busy, QueryJob, QueryReply, QueryTimeout
+from .evaluation import Busy, QueryJob, QueryReply, QueryTimeout, WorkerCrashed
+from .negotiation import format_by_name
 
 sparql = Blueprint("sparql", __name__)
 
@@ -79,10 +80,24 @@ def job_from_request() -> QueryJob | None:
     return QueryJob(
         query=query,
         accept=request.headers.get("Accept"),
-        format=single(params.getlist("format"), "format"),
+        format=format_parameter([*params.getlist("format"), *params.getlist("output")]),
         default_graphs=tuple(params.getlist("default-graph-uri")),
         named_graphs=tuple(params.getlist("named-graph-uri")),
     )
+
+
+def format_parameter(values: list[str]) -> str | None:
+    """``format=`` (or Fuseki's ``output=``): SPARQLWrapper sends several, e.g. "csv" and
+    "text/csv"; the first one naming a known format wins, unknown names alone are an error."""
+    for value in values:
+        if format_by_name(value) is not None:
+            return value
+    if values:
+        raise NotAcceptable(
+            f"unknown result format {values[0]!r}; use json, xml, csv, tsv, "
+            "turtle, ntriples, rdfxml, jsonld, nquads, trig or a media type"
+        )
+    return None
 
 
 def check_size() -> None:
@@ -110,6 +125,10 @@ def run(job: QueryJob) -> QueryReply:
     except QueryTimeout as error:
         raise ServiceUnavailable(
             f"the query ran longer than the time limit of {config.timeout:g} s and was stopped"
+        ) from error
+    except WorkerCrashed as error:
+        raise BadRequest(
+            "the query could not be evaluated: its evaluation process ended unexpectedly"
         ) from error
     except Busy as error:
         raise ServiceUnavailable(
