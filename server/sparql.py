@@ -113,7 +113,7 @@ def endpoint() -> Response:
     if job is None:
         return service_description()
     etag = result_etag(job)
-    if request.method == "GET" and etag in request.if_none_match:
+    if request.method == "GET" and not_modified(etag):
         return cached(Response(status=304), etag)
     return cached(answer(run(job)), etag)
 
@@ -167,6 +167,14 @@ def result_etag(job: QueryJob) -> str:
     """Results change only with the store: the build id and the request name them."""
     digest = hashlib.sha256(repr(job).encode()).hexdigest()[:32]
     return f"{service()['store'].build_id}-{digest}"
+
+
+def not_modified(etag: str) -> bool:
+    """RFC 9110 section 13.2.2: If-None-Match decides when present, else If-Modified-Since."""
+    if request.if_none_match:
+        return etag in request.if_none_match
+    since = request.if_modified_since
+    return since is not None and service()["store"].built_at.replace(microsecond=0) <= since
 
 
 def cached(response: Response, etag: str) -> Response:
