@@ -8,10 +8,12 @@ import time
 from flask import Flask, Response, g, request
 
 from .config import ServerConfig
+from .description import description
 from .errors import register_error_handlers
 from .meta import meta
 from .sparql import sparql
 from .store_access import EmbeddedStore, SparqlStore
+from .ui import ui
 
 access_log = logging.getLogger("homs_kg.access")
 
@@ -27,7 +29,7 @@ CORS_HEADERS = {
 def create_app(config: ServerConfig | None = None, store: SparqlStore | None = None) -> Flask:
     """The WSGI application over ``store`` (by default the embedded store of the data dir)."""
     config = config or ServerConfig()
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     app.extensions["homs_kg"] = {
         "config": config,
@@ -37,6 +39,8 @@ def create_app(config: ServerConfig | None = None, store: SparqlStore | None = N
     register_error_handlers(app)
     app.register_blueprint(sparql)
     app.register_blueprint(meta)
+    app.register_blueprint(description)
+    app.register_blueprint(ui)
     app.before_request(start_timer)
     app.after_request(finish_response)
     return app

@@ -37,6 +37,7 @@ class QueryJob:
     format: str | None = None
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    max_rows: int | None = None  # None: the service's limit; the service's own queries go higher
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def evaluate(store: Store, job: QueryJob, spool: Path, max_rows: int) -> QueryRe
     descriptor, path = tempfile.mkstemp(dir=spool, suffix=".result")
     try:
         with os.fdopen(descriptor, "wb") as out:
-            capped = write_results(results, chosen, out, max_rows)
+            capped = write_results(results, chosen, out, job.max_rows or max_rows)
     except OSError as error:
         os.unlink(path)
         return QueryReply(502, f"query evaluation failed: {error}")

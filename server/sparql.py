@@ -27,6 +27,7 @@ from .errors import (
 )
 from .evaluation import Busy, QueryJob, QueryReply, QueryTimeout, WorkerCrashed
 from .negotiation import format_by_name
+from .ui import query_page
 
 sparql = Blueprint("sparql", __name__)
 
@@ -111,11 +112,20 @@ def endpoint() -> Response:
     check_size()
     job = job_from_request()
     if job is None:
-        return service_description()
+        return self_description()
     etag = result_etag(job)
     if request.method == "GET" and not_modified(etag):
         return cached(Response(status=304), etag)
     return cached(answer(run(job)), etag)
+
+
+def self_description() -> Response:
+    """/sparql without a query: the query UI for browsers, else the Service Description."""
+    if request.accept_mimetypes.best_match(["text/turtle", "text/html"]) == "text/html":
+        page = query_page()
+        page.headers["Vary"] = "Accept"
+        return page
+    return service_description()
 
 
 def run(job: QueryJob) -> QueryReply:

@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 from typing import Protocol
 
-from homs_kg.graph.store import current_store
+from homs_kg.graph.dumps import DUMPS
+from homs_kg.graph.store import current_store, dumps_path
 
 from .evaluation import QueryJob, QueryReply, WorkerPool
 
@@ -24,6 +25,8 @@ class SparqlStore(Protocol):
 
     @property
     def built_at(self) -> datetime.datetime: ...
+
+    def dump_path(self, name: str) -> Path | None: ...
 
     def close(self) -> None: ...
 
@@ -52,13 +55,25 @@ class EmbeddedStore:
     def metadata(self) -> dict:
         return current_store(self.data_dir).metadata
 
+    def dump_path(self, name: str) -> Path | None:
+        """The live build's dump called ``name``; None for any name that is not a known dump."""
+        if name not in DUMPS:  # a fixed list of names: nothing from the request reaches a path
+            return None
+        path = dumps_path(current_store(self.data_dir).path) / name
+        return path if path.is_file() else None
+
     def close(self) -> None:
         self.pool.close()
 
 
+INTERNAL_MAX_ROWS = 1_000_000
+
+
 def select_rows(store: SparqlStore, query: str) -> list[dict[str, str]]:
-    """Run a SELECT the service itself needs (counts, lists) and return plain values per row."""
-    reply = store.run(QueryJob(query, format="json"))
+    """Run a SELECT the service itself needs (counts, lists) and return plain values per row.
+
+    Its rows are not cut at the clients' --max-rows (only at INTERNAL_MAX_ROWS)."""
+    reply = store.run(QueryJob(query, format="json", max_rows=INTERNAL_MAX_ROWS))
     if reply.status != 200:
         raise RuntimeError(f"internal query failed ({reply.status}): {reply.message}")
     path = Path(reply.path)

@@ -319,8 +319,12 @@ def test_etag_revalidation_gives_304(live_server: LiveServer) -> None:
 
 def test_if_modified_since_gives_304(live_server: LiveServer) -> None:
     first = get(live_server, query=PERSONS)
-    again = requests.get(f"{live_server.url}/sparql", params={"query": PERSONS}, timeout=30,
-                         headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    again = requests.get(
+        f"{live_server.url}/sparql",
+        params={"query": PERSONS},
+        timeout=30,
+        headers={"If-Modified-Since": first.headers["Last-Modified"]},
+    )
     assert again.status_code == 304
 
 

@@ -1,0 +1,101 @@
+"""The browser query page: YASGUI over /sparql, served by the app itself (no CDN, works offline).
+
+YASGUI comes from the npm registry, pinned in ``ui/package.json`` and its lock file, and is served
+straight from its build folder under the reserved prefix ``/-/static/yasgui/``. Without it (the npm
+install step not run) the page still renders and says how to install it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, send_from_directory, url_for
+from werkzeug.exceptions import NotFound as FileNotFound
+
+from homs_kg.graph.resources import queries_dir
+from homs_kg.graph.vocabulary import MintedIris
+
+from .errors import NotFound
+
+YASGUI_BUILD = Path(__file__).resolve().parent / "ui/node_modules/@zazuko/yasgui/build"
+YASGUI_FILES = ("yasgui.min.js", "yasgui.min.css")
+INSTALL_STEP = "npm ci --prefix server/ui --no-audit --no-fund --ignore-scripts"
+
+ui = Blueprint(
+    "ui",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/-/static/ui",
+)
+
+EVENTS_QUERY = """SELECT ?event ?label ?arabic ?date WHERE {
+  ?event a/rdfs:subClassOf* hkg:Event ; rdfs:label ?label ; hkg:date ?date .
+  FILTER(LANG(?label) = "en")
+  OPTIONAL { ?event rdfs:label ?arabic . FILTER(LANG(?arabic) = "ar") }
+}
+ORDER BY ?date
+"""
+
+
+def dataset_prefixes() -> dict[str, str]:
+    """The graph's prefixes under the configured base IRI, its own (hkg, res, ev, src) first."""
+    iris = MintedIris(current_app.extensions["homs_kg"]["config"].base_iri)
+    return dict(sorted(iris.prefixes().items(), key=lambda item: not item[1].startswith(iris.base)))
+
+
+def catalogue_title(text: str, fallback: str) -> str:
+    """The ``# title: ...`` comment line of a catalogue query (not ``# title@ar:``)."""
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        key, _, value = line[1:].partition(":")
+        if key.strip() == "title" and value.strip():
+            return value.strip()
+    return fallback
+
+
+def example_queries(prefixes: dict[str, str]) -> list[dict[str, str]]:
+    """The page's tabs: the events with their dates, then one per query of the catalogue."""
+    prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
+    examples = [{"name": "Events and their dates", "query": prologue + "\n" + EVENTS_QUERY}]
+    for path in sorted(queries_dir().glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        examples.append({"name": catalogue_title(text, path.stem), "query": text})
+    return examples
+
+
+def query_page() -> Response:
+    """The query page (also the answer to a browser asking /sparql for text/html, no query)."""
+    prefixes = dataset_prefixes()
+    endpoint = url_for("sparql.endpoint", _external=True)
+    settings = {"endpoint": endpoint, "prefixes": prefixes, "examples": example_queries(prefixes)}
+    # Tabs persist in the browser; a changed catalogue, base IRI or endpoint starts afresh.
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
+    settings["persistenceId"] = f"homs-kg-{digest}"
+    installed = all((YASGUI_BUILD / name).is_file() for name in YASGUI_FILES)
+    html = render_template(
+        "query.html", settings=settings, installed=installed, install_step=INSTALL_STEP
+    )
+    response = Response(html, status=200, mimetype="text/html")
+    response.headers["Link"] = f'<{endpoint}>; rel="alternate"; type="text/turtle"'
+    return response
+
+
+@ui.get("/")
+def home() -> Response:
+    return query_page()
+
+
+@ui.get("/-/static/yasgui/<path:filename>")
+def yasgui_asset(filename: str) -> Response:
+    """A file of YASGUI's build folder; nothing outside it (send_from_directory joins safely)."""
+    try:
+        return send_from_directory(YASGUI_BUILD, filename)
+    except FileNotFound as error:
+        detail = f"no YASGUI file {filename!r}"
+        if not YASGUI_BUILD.is_dir():
+            detail += f"; YASGUI is not installed: run {INSTALL_STEP}"
+        raise NotFound(detail) from error

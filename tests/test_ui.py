@@ -1,0 +1,235 @@
+"""The browser query page: over HTTP from the real server, and a query run in headless Chromium."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import requests
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ready
+from selenium.webdriver.support.ui import WebDriverWait
+
+from homs_kg.graph.resources import queries_dir
+from homs_kg.server import ui as ui_module
+from homs_kg.server.app import create_app
+from homs_kg.server.config import ServerConfig
+
+from .conftest import BASE, LiveServer
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+YASGUI_ASSETS = {
+    "/-/static/yasgui/yasgui.min.js": "text/javascript; charset=utf-8",
+    "/-/static/yasgui/yasgui.min.css": "text/css; charset=utf-8",
+}
+TIMEOUT = 30
+
+
+class PageParser(HTMLParser):
+    """The page's root language, the URLs it loads, and its JSON blocks by id."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.lang: str | None = None
+        self.urls: list[str] = []
+        self.json_blocks: dict[str, str] = {}
+        self._block: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "html":
+            self.lang = found.get("lang")
+        self.urls += [value for name, value in attrs if name in ("src", "href") and value]
+        if tag == "script" and found.get("type") == "application/json":
+            self._block = found.get("id") or ""
+
+    def handle_data(self, data: str) -> None:
+        if self._block is not None:
+            self.json_blocks[self._block] = self.json_blocks.get(self._block, "") + data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._block = None
+
+
+def get(server: LiveServer, path: str, **headers: str) -> requests.Response:
+    return requests.get(server.url + path, headers=headers, timeout=TIMEOUT)
+
+
+def catalogue_titles() -> list[str]:
+    return [
+        path.read_text(encoding="utf-8").splitlines()[0].removeprefix("# title:").strip()
+        for path in sorted(queries_dir().glob("*.rq"))
+    ]
+
+
+def test_home_page_is_html_loading_yasgui_from_the_server(live_server: LiveServer) -> None:
+    answer = get(live_server, "/", Accept="text/html")
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"] == "text/html; charset=utf-8"
+    twin = f'<{live_server.url}/sparql>; rel="alternate"; type="text/turtle"'
+    assert answer.headers["Link"] == twin
+    page = PageParser(answer.text)
+    assert page.lang == "en"
+    assert "<title>homs-kg: SPARQL query</title>" in answer.text
+    assert set(YASGUI_ASSETS) <= set(page.urls)
+    # Nothing from the web: every URL the page names is on this server.
+    assert all(url.startswith(("/", live_server.url + "/")) for url in page.urls), page.urls
+
+
+def test_page_settings_name_this_endpoint_the_prefixes_and_the_catalogue(
+    live_server: LiveServer,
+) -> None:
+    page = PageParser(get(live_server, "/").text)
+    settings = json.loads(page.json_blocks["query-ui-settings"])
+    assert settings["endpoint"] == live_server.url + "/sparql"
+    assert settings["prefixes"]["hkg"] == BASE + "ontology/"
+    assert settings["prefixes"]["res"] == BASE + "resource/"
+    names = [example["name"] for example in settings["examples"]]
+    assert names == ["Events and their dates", *catalogue_titles()]
+    first = settings["examples"][0]["query"]
+    assert f"PREFIX hkg: <{BASE}ontology/>" in first
+    assert "?event a/rdfs:subClassOf* hkg:Event ; rdfs:label ?label ; hkg:date ?date" in first
+
+
+@pytest.mark.parametrize("path,media_type", YASGUI_ASSETS.items())
+def test_yasgui_assets_are_served_with_their_media_types(
+    live_server: LiveServer, path: str, media_type: str
+) -> None:
+    answer = get(live_server, path)
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"] == media_type
+    assert len(answer.content) > 10_000
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        "..%2f..%2fpyproject.toml",
+        "..%2f..%2f..%2fpyproject.toml",
+        "%2e%2e/%2e%2e/%2e%2e/pyproject.toml",
+        "..%2fpackage.json",
+        "ts",
+        "no-such-file.js",
+    ],
+)
+def test_nothing_outside_the_yasgui_build_folder_is_served(
+    live_server: LiveServer, attempt: str
+) -> None:
+    answer = get(live_server, "/-/static/yasgui/" + attempt)
+    assert answer.status_code == 404
+    assert answer.headers["Content-Type"] == "application/problem+json"
+    assert answer.json()["status"] == 404
+    assert "[project]" not in answer.text
+    assert '"dependencies"' not in answer.text
+
+
+def test_sparql_without_a_query_answers_a_browser_with_the_query_page(
+    live_server: LiveServer,
+) -> None:
+    """Wired in sparql.py: a browser (Accept text/html) asking /sparql with no query."""
+    browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    answer = get(live_server, "/sparql", Accept=browser_accept)
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert answer.text == get(live_server, "/").text
+
+
+class UnusedStore:
+    """The query page never queries: a store that must not be reached."""
+
+    build_id = "unused"
+    built_at = datetime.datetime(2017, 5, 21, tzinfo=datetime.UTC)
+
+    def run(self, job: object) -> object:
+        raise AssertionError("the query page ran a query")
+
+    def dump_path(self, name: str) -> None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+def test_page_without_installed_assets_says_how_to_install_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(ui_module, "YASGUI_BUILD", tmp_path / "not-installed")
+    app = create_app(ServerConfig(data_dir=tmp_path), UnusedStore())  # type: ignore[arg-type]
+    if "ui" not in app.blueprints:  # until app.py registers it
+        app.register_blueprint(ui_module.ui)
+    client = app.test_client()
+    page = client.get("/")
+    assert page.status_code == 200
+    assert page.mimetype == "text/html"
+    text = page.get_data(as_text=True)
+    assert "npm ci --prefix server/ui --no-audit --no-fund --ignore-scripts" in text
+    assert "/-/static/yasgui/" not in text
+    asset = client.get("/-/static/yasgui/yasgui.min.js")
+    assert asset.status_code == 404
+    assert asset.mimetype == "application/problem+json"
+    assert "npm ci --prefix server/ui" in asset.get_json()["detail"]
+
+
+@pytest.fixture
+def chromium(tmp_path: Path) -> Iterator[webdriver.Chrome]:
+    """Headless Chromium under Selenium, with the browser console log kept (required in CI)."""
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()) and not os.environ.get("CI"):
+        pytest.skip("Chromium is not installed: apt-get install -y chromium chromium-driver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,1000",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = webdriver.ChromeService(executable_path=str(CHROMEDRIVER))
+    driver = webdriver.Chrome(options=options, service=service)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
+
+
+def test_default_query_runs_in_chromium(
+    live_server: LiveServer, chromium: webdriver.Chrome
+) -> None:
+    driver, wait = chromium, WebDriverWait(chromium, TIMEOUT)
+    driver.get(live_server.url + "/")
+    wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "#yasgui[data-ready=true]")))
+    tab_names = [tab.text for tab in driver.find_elements(By.CSS_SELECTOR, ".yasgui .tab a span")]
+    assert tab_names == ["Events and their dates", *catalogue_titles()]
+    run = wait.until(
+        ready.element_to_be_clickable((By.CSS_SELECTOR, ".tabPanel.active .yasqe_queryButton"))
+    )
+    run.click()
+    rows = (By.CSS_SELECTOR, ".tabPanel.active .yasr table tbody tr")
+    wait.until(ready.presence_of_element_located(rows))
+    table = driver.find_element(By.CSS_SELECTOR, ".tabPanel.active .yasr table").text
+    assert "Khalidiya massacre" in table
+    assert "مجزرة الخالدية" in table
+    assert "2012-02-03" in table
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / "query-ui.png"))
+    severe = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    assert severe == []
