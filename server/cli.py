@@ -220,6 +220,12 @@ def serve(
             build_store(data_dir, base_iri, corpus_folders(("packaged",)))
         except BuildError as error:
             fail(f"build failed: {error}")
+    built_base = current_store(data_dir).metadata.get("base_iri")
+    if built_base and built_base != MintedIris(base_iri).base:
+        fail(
+            f"the store in {data_dir} was built with --base-iri {built_base}; serve with that "
+            f"base, or rebuild with --base-iri {base_iri}"
+        )
     config = ServerConfig(
         data_dir=data_dir,
         base_iri=base_iri,

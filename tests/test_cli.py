@@ -144,3 +144,11 @@ def test_stats_counts_classes(cli, built: BuildReport, data_dir: Path) -> None:
         f"{BASE}graph/homs-2017-05-21",
         str(built.graph_counts()[f"{BASE}graph/homs-2017-05-21"]),
     ] in cells
+
+
+def test_serve_refuses_a_store_built_with_another_base(
+    cli, built: BuildReport, data_dir: Path
+) -> None:
+    result = cli("serve", "--data-dir", str(data_dir), "--base-iri", "https://example.org/")
+    assert result.exit_code == 1
+    assert "was built with --base-iri http://127.0.0.1:8000/" in result.output

@@ -275,6 +275,12 @@ def test_rows_beyond_the_limit_are_cut_and_announced(live_server: LiveServer) ->
     assert response.headers["X-Result-Limit"] == "500"
 
 
+def test_results_are_streamed_in_chunks(live_server: LiveServer) -> None:
+    response = get(live_server, query="SELECT * WHERE { ?s ?p ?o }")
+    assert response.headers["Transfer-Encoding"] == "chunked"
+    assert "Content-Length" not in response.headers
+
+
 def test_results_within_the_limit_are_not_marked(live_server: LiveServer) -> None:
     assert "X-Result-Truncated" not in get(live_server, query=PERSONS).headers
 
