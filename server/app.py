@@ -10,6 +10,7 @@ from flask import Flask, Response, g, request
 from .config import ServerConfig
 from .description import description
 from .errors import register_error_handlers
+from .linked_data import linked_data
 from .meta import meta
 from .sparql import sparql
 from .store_access import EmbeddedStore, SparqlStore
@@ -41,6 +42,7 @@ def create_app(config: ServerConfig | None = None, store: SparqlStore | None = N
     app.register_blueprint(meta)
     app.register_blueprint(description)
     app.register_blueprint(ui)
+    app.register_blueprint(linked_data)
     app.before_request(start_timer)
     app.after_request(finish_response)
     return app

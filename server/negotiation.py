@@ -111,15 +111,22 @@ def essence(media_type: str) -> str:
     return media_type.split(";", 1)[0].strip().lower()
 
 
-def negotiate(accept: str | None, offered: list[Format]) -> Format | None:
-    """The offered format the client prefers (ties: the client's order, then ours); None if none."""
+def negotiate_media(accept: str | None, offered: list[str]) -> str | None:
+    """The offered media type the client prefers (ties: the client's order, then ours)."""
     ranges = parse_accept(accept)
     scored = []
-    for rank, fmt in enumerate(offered):
-        q, order = quality(ranges, essence(fmt.media_type))
+    for rank, media_type in enumerate(offered):
+        q, order = quality(ranges, essence(media_type))
         if q > 0:
-            scored.append((-q, order, rank, fmt))
-    return min(scored, key=lambda s: s[:3])[3] if scored else None
+            scored.append((-q, order, rank, media_type))
+    return min(scored)[3] if scored else None
+
+
+def negotiate(accept: str | None, offered: list[Format]) -> Format | None:
+    """The offered format the client prefers; None if none is acceptable."""
+    by_media = {fmt.media_type: fmt for fmt in offered}
+    chosen = negotiate_media(accept, list(by_media))
+    return by_media[chosen] if chosen else None
 
 
 def format_by_name(name: str) -> Format | None:
