@@ -76,7 +76,8 @@ def test_document_without_extension_negotiates(live_server: LiveServer) -> None:
 
 def test_document_holds_incoming_links_and_evidence(live_server: LiveServer) -> None:
     graph = rdflib.Graph().parse(
-        data=fetch(live_server, "data/resource/homs.ttl").content, format="turtle")
+        data=fetch(live_server, "data/resource/homs.ttl").content, format="turtle"
+    )
     homs = rdflib.URIRef(BASE + "resource/homs")
     massacre_place = rdflib.URIRef(BASE + "resource/tank-deployment-2011")
     assert (massacre_place, rdflib.URIRef(BASE + "ontology/place"), homs) in graph

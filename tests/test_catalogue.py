@@ -1,0 +1,216 @@
+"""Each query of the researchers' catalogue runs against the built graph and returns what the text
+says: a change to the data or the ontology that breaks a query fails here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Store
+
+from homs_kg.graph.resources import queries_dir
+
+RES = "http://127.0.0.1:8000/resource/"
+
+
+@pytest.fixture(scope="module")
+def run(store: Store):
+    def execute(name: str) -> list[dict[str, str]]:
+        text = (queries_dir() / f"{name}.rq").read_text(encoding="utf-8")
+        results = store.query(text, use_default_graph_as_union=True)
+        names = [v.value for v in results.variables]
+        return [{n: s[n].value for n in names if s[n] is not None} for s in results]
+
+    return execute
+
+
+def column(rows: list[dict[str, str]], name: str) -> list[str]:
+    return [row.get(name, "") for row in rows]
+
+
+@pytest.mark.parametrize("path", sorted(queries_dir().glob("*.rq")), ids=lambda p: p.stem)
+def test_every_query_has_the_header(path: Path) -> None:
+    header = [
+        line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")
+    ]
+    keys = {line[1:].split(":", 1)[0].strip() for line in header if ":" in line}
+    assert {"title", "title@ar", "question", "shows"} <= keys
+
+
+def test_the_catalogue_has_at_least_fifteen_queries() -> None:
+    assert len(list(queries_dir().glob("*.rq"))) >= 15
+
+
+def test_event_timeline(run) -> None:
+    rows = run("event-timeline")
+    assert len(rows) == 40  # every dated event and situation (one event is undated)
+    events = column(rows, "event")
+    assert (
+        events.index(RES + "clock-square-sit-in-dispersal-2011")
+        < events.index(RES + "khalidiya-massacre-2012")
+        < events.index(RES + "al-waer-final-evacuation-2017")
+    )
+    late_2011 = next(
+        r for r in rows if r["event"].endswith("neighbourhoods-leave-government-control-2011")
+    )
+    assert (late_2011["date"], late_2011["latest"], "earliest" in late_2011) == (
+        "2011",
+        "2011-12-31",
+        False,
+    )
+
+
+def test_casualties_per_event(run) -> None:
+    rows = run("casualties-per-event")
+    found = {(r["label"], r["kind"]): (r["low"], r.get("best"), r["high"]) for r in rows}
+    assert found == {
+        ("Dispersal of the Clock Square sit-in", "killed"): ("200", None, "300"),
+        ("Khalidiya massacre", "killed"): ("340", "340", "340"),
+        ("Khalidiya massacre", "wounded"): ("1800", "1800", "1800"),
+        ("Month-long bombardment of Baba Amr", "killed"): ("700", "700", "700"),
+    }
+
+
+def test_neighbourhoods_control(run) -> None:
+    rows = run("neighbourhoods-control")
+    assert [(r["neighbourhood"], r["lost"], r["regained"]) for r in rows] == [
+        ("Baba Amr", "2011", "by 2012-03-04"),
+        ("Deir Baalba", "2011", "2012-12"),
+        ("Khalidiya", "2011", "2013-07"),
+        ("Old City of Homs", "2011", "2015-05"),
+    ]
+
+
+def test_persons_associated_with_homs(run) -> None:
+    rows = run("persons-associated-with-homs")
+    assert [(r["person"], r["relation"]) for r in rows] == [
+        ("Mustafa al-Sibai", "belongs to"),
+        ("Nureddin al-Atassi", "came from"),
+        ("Riad al-Turk", "hails from"),
+        ("Shukri al-Quwatli", "came from"),
+    ]
+
+
+def test_organisations_roles(run) -> None:
+    rows = run("organisations-roles")
+    assert len(rows) == len({tuple(sorted(r.items())) for r in rows})
+    assert {
+        "organisation": "Syrian Arab Red Crescent",
+        "role": "evacuator",
+        "date": "2014-02",
+        "event": "The Red Crescent evacuates 1,400 civilians from the Old City",
+    } in rows
+
+
+def test_event_evidence(run) -> None:
+    rows = run("event-evidence")
+    assert [(r["about"].removeprefix(RES), r["exact"], r["start"], r["end"]) for r in rows][1:] == [
+        ("khalidiya-massacre-2012#killed", "340 شخصا", "1936", "1944"),
+        ("khalidiya-massacre-2012#wounded", "1800 جريح", "1954", "1963"),
+    ]
+    assert rows[0]["sentence"].startswith("في 3 فبراير/شباط 2012")
+
+
+def test_month_or_year_precision(run) -> None:
+    rows = run("month-or-year-precision")
+    assert len(rows) == 24
+    assert {r["precision"] for r in rows} == {"month", "year"}
+    assert {
+        "event": "Government forces retake Deir Baalba",
+        "precision": "month",
+        "date": "2012-12",
+        "phrase": "وفي كانون الاول/ديسمبر 2012",
+        "earliest": "2012-12-01",
+        "latest": "2012-12-31",
+    } in rows
+
+
+def test_al_waer_story(run) -> None:
+    rows = run("al-waer-story")
+    events = column(rows, "event")
+    assert len(rows) == 11
+    assert events[0] == "Siege of al-Waer"
+    assert events[-1] == "Last opposition fighters and their families leave al-Waer"
+
+
+def test_foreign_actors(run) -> None:
+    rows = run("foreign-actors")
+    assert sorted({(r["actor"], r.get("country", ""), r["role"]) for r in rows}) == [
+        ("Hezbollah", "Lebanon", "supporter"),
+        ("Marie Colvin", "United States", "victim"),
+        ("Russia", "Russia", "sponsor"),
+        ("Rémi Ochlik", "France", "victim"),
+        ("United Nations", "", "sponsor"),
+    ]
+
+
+def test_counts_with_uncertainty(run) -> None:
+    rows = run("counts-with-uncertainty")
+    assert len(rows) == 9
+    hundreds = next(r for r in rows if r["phrase"] == "المئات")
+    assert (hundreds["low"], hundreds["high"], hundreds["approximate"], "value" in hundreds) == (
+        "200",
+        "999",
+        "true",
+        False,
+    )
+
+
+def test_relative_dates(run) -> None:
+    rows = run("relative-dates")
+    found = {r["event"]: (r["relation"], r["anchor"], r.get("date")) for r in rows}
+    assert found["Month-long bombardment of Baba Amr"] == (
+        "next-day",
+        "Khalidiya massacre",
+        "2012-02-04",
+    )
+    assert found["Russian-sponsored agreement to evacuate al-Waer"][0::2] == (
+        "current-year",
+        "2017-03",
+    )
+
+
+def test_nicknames(run) -> None:
+    rows = run("nicknames")
+    assert [(r["arabic"], r["english"], r.get("usedBy")) for r in rows] == [
+        ("عاصمة الثورة", "capital of the revolution", "Syrian opposition"),
+        ("مدينة ابن الوليد", "city of Ibn al-Walid", None),
+    ]
+
+
+def test_population_groups(run) -> None:
+    rows = run("population-groups")
+    assert [(r["place"], r["group"], r["weight"]) for r in rows] == [
+        ("Homs", "Alawites", "minority"),
+        ("Homs", "Christian denominations", "notable share"),
+        ("Homs", "Sunnis", "majority"),
+        ("Homs countryside", "Syrian tribes", "large number"),
+    ]
+
+
+def test_perpetrators_are_only_those_the_text_names(run) -> None:
+    rows = {r["event"]: r.get("perpetrator") for r in run("perpetrators")}
+    assert rows["Khalidiya massacre"] is None
+    assert rows["Dispersal of the Clock Square sit-in"] is None
+    assert rows["Killing of Marie Colvin and Rémi Ochlik"] == "government forces"
+    assert rows["Month-long bombardment of Baba Amr"] == "government army"
+
+
+def test_wikidata_links(run) -> None:
+    rows = run("wikidata-links")
+    linked = {(r["entity"], r["link"], r["item"].rsplit("/", 1)[1]) for r in rows if "item" in r}
+    assert ("Homs", "same as", "Q131301") in linked
+    assert ("Tadmur", "close match", "Q5747") in linked
+    assert len(linked) == 16
+    assert {"entity": "Clock Square"} in rows
+
+
+def test_characterisations(run) -> None:
+    rows = run("characterisations")
+    assert {
+        "person": "Riad al-Turk",
+        "arabic": "الزعيم اليساري",
+        "english": "leftist leader",
+        "quote": "والزعيم اليساري، رياض الترك",
+    } in rows
+    assert len({r["person"] for r in rows}) == 10
