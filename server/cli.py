@@ -13,9 +13,11 @@ from homs_kg.graph.build import check
 from homs_kg.graph.errors import BuildError
 from homs_kg.graph.resources import corpus_dir
 from homs_kg.graph.store import current_store, open_store
-from homs_kg.graph.vocabulary import MintedIris
+from homs_kg.graph.vocabulary import DEFAULT_BASE_IRI, MintedIris
 
+from .catalogue import find_query, load_catalogue
 from .config import ServerConfig
+from .federation import ServicePolicy, ServiceRefused, prepare_query
 from .settings import option
 from .tables import render_table
 
@@ -38,6 +40,27 @@ UNION_OF_GRAPHS = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 def corpus_folders(names: tuple[str, ...]) -> list[Path]:
     """The corpus folders named by --corpus, 'packaged' standing for the packaged corpus."""
     return [corpus_dir() if name == "packaged" else Path(name) for name in names]
+
+
+def federation_options(command):
+    """The outbound SERVICE settings, shared by query and serve."""
+    for name in ("user_agent", "service_timeout", "service_map", "service_allow"):
+        command = option(name)(command)
+    return command
+
+
+def service_policy(
+    service_allow: tuple[str, ...], service_map: tuple[str, ...], service_timeout: float,
+    user_agent: str,
+) -> ServicePolicy:  # fmt: skip
+    """The SERVICE policy of the flags; a malformed --service-map is one clear error."""
+    mapping = {}
+    for entry in service_map:
+        iri, equals, url = entry.partition("=")
+        if not equals or not url.startswith(("http://", "https://")):
+            fail(f"--service-map takes IRI=URL with an http(s) URL, not {entry!r}")
+        mapping[iri] = url
+    return ServicePolicy(tuple(service_allow), mapping, service_timeout, user_agent)
 
 
 def one_line(message: str) -> str:
@@ -95,7 +118,8 @@ def read_query(query: str) -> str:
 
 
 @main.command()
-@click.argument("query")
+@click.argument("query", required=False)
+@click.option("--name", help="Run the catalogue query of this name (see 'homs-kg queries').")
 @click.option(
     "--format",
     "output_format",
@@ -105,19 +129,50 @@ def read_query(query: str) -> str:
     help="Output format of the results.",
 )
 @option("data_dir")
-def query(query: str, output_format: str, data_dir: Path) -> None:
-    """Run a SPARQL query (text, or @file.rq) over the union of the named graphs."""
-    text = read_query(query)
+@federation_options
+def query(
+    query: str | None, name: str | None, output_format: str, data_dir: Path, **federation: object
+) -> None:
+    """Run a SPARQL query (text, @file.rq, or --name NAME) over the union of the named graphs."""
+    text = catalogue_text(name, data_dir) if name else read_query(query) if query else None
+    if text is None:
+        fail("give a query, @file.rq, or --name NAME")
     try:
+        text = prepare_query(text, service_policy(**federation), None)
         store = open_store(data_dir)
         results = store.query(text, use_default_graph_as_union=True)
+    except ServiceRefused as error:
+        fail(str(error))
     except BuildError as error:
         fail(str(error))
     except SyntaxError as error:
         fail(f"malformed query: {one_line(str(error))}")
     except OSError as error:
         fail(f"cannot open the store in {data_dir}: {error}")
-    click.echo(format_results(results, output_format), nl=False)
+    try:
+        click.echo(format_results(results, output_format), nl=False)
+    except OSError as error:
+        fail(f"query evaluation failed: {error}")
+
+
+def catalogue_text(name: str, data_dir: Path) -> str:
+    """A catalogue query's text under the base IRI the store was built with."""
+    try:
+        base = current_store(data_dir).metadata.get("base_iri", DEFAULT_BASE_IRI)
+    except BuildError as error:
+        fail(str(error))
+    found = find_query(name, base)
+    if found is None:
+        names = ", ".join(q.name for q in load_catalogue())
+        fail(f"no catalogue query named {name!r}; the catalogue has: {names}")
+    return found.text
+
+
+@main.command()
+def queries() -> None:
+    """List the catalogue of researchers' queries (name and title)."""
+    for found in load_catalogue():
+        click.echo(f"{found.name}: {found.title}")
 
 
 def format_results(results: object, output_format: str) -> str:
@@ -198,6 +253,7 @@ def stats(data_dir: Path) -> None:
 @option("query_workers")
 @option("max_rows")
 @option("max_request_bytes")
+@federation_options
 def serve(
     host: str,
     port: int,
@@ -208,6 +264,7 @@ def serve(
     query_workers: int,
     max_rows: int,
     max_request_bytes: int,
+    **federation: object,
 ) -> None:
     """Serve the SPARQL endpoint (building the store first if there is none)."""
     from .serving import run_server
@@ -233,6 +290,7 @@ def serve(
         query_workers=query_workers,
         max_rows=max_rows,
         max_request_bytes=max_request_bytes,
+        service_policy=service_policy(**federation),
     )
     run_server(config, host, port, threads)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from homs_kg.graph.vocabulary import DEFAULT_BASE_IRI
 
+from .federation import ServicePolicy
 from .settings import SETTINGS
 
 
@@ -23,3 +24,4 @@ class ServerConfig:
     max_rows: int = int(default("max_rows"))  # type: ignore[call-overload]
     max_request_bytes: int = int(default("max_request_bytes"))  # type: ignore[call-overload]
     cache_seconds: int = 60
+    service_policy: ServicePolicy = field(default_factory=ServicePolicy)

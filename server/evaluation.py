@@ -24,6 +24,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 
 from homs_kg.graph.store import current_path
 
+from .federation import ServicePolicy, ServiceRefused, prepare_query
 from .negotiation import essence, format_by_name, negotiate, offered_for
 from .results import write_results
 
@@ -57,7 +58,9 @@ def result_kind(results: object) -> str:
     return "solutions" if isinstance(results, QuerySolutions) else "graph"
 
 
-def evaluate(store: Store, job: QueryJob, spool: Path, max_rows: int) -> QueryReply:
+def evaluate(
+    store: Store, job: QueryJob, spool: Path, max_rows: int, policy: ServicePolicy
+) -> QueryReply:
     """Run one query and write its results; every client error becomes a 4xx reply."""
     dataset = {"use_default_graph_as_union": not job.default_graphs}
     if job.default_graphs:
@@ -65,11 +68,16 @@ def evaluate(store: Store, job: QueryJob, spool: Path, max_rows: int) -> QueryRe
     if job.named_graphs:
         dataset["named_graphs"] = [NamedNode(g) for g in job.named_graphs]
     try:
-        results = store.query(job.query, **dataset)
+        query = prepare_query(job.query, policy, None)
+        results = store.query(query, **dataset)
     except SyntaxError as error:
         return QueryReply(400, f"malformed query: {' '.join(str(error).split())}")
+    except ServiceRefused as error:
+        return QueryReply(400, str(error))
     except ValueError as error:
         return QueryReply(400, f"invalid request: {error}")
+    except OSError as error:
+        return QueryReply(502, f"query evaluation failed: {error}")
     offered = offered_for(result_kind(results))
     chosen = format_by_name(job.format) if job.format else negotiate(job.accept, offered)
     if chosen is None or chosen not in offered:
@@ -93,7 +101,9 @@ def evaluate(store: Store, job: QueryJob, spool: Path, max_rows: int) -> QueryRe
     )
 
 
-def worker_main(connection: Connection, data_dir: str, spool: str, max_rows: int) -> None:
+def worker_main(
+    connection: Connection, data_dir: str, spool: str, max_rows: int, policy: ServicePolicy
+) -> None:
     """A worker's loop: reopen the store when a new build was swapped in, then evaluate."""
     opened: Path | None = None
     store: Store | None = None
@@ -106,7 +116,7 @@ def worker_main(connection: Connection, data_dir: str, spool: str, max_rows: int
         if live != opened or store is None:
             store, opened = Store.read_only(str(live)), live
         try:
-            reply = evaluate(store, job, Path(spool), max_rows)
+            reply = evaluate(store, job, Path(spool), max_rows, policy)
         except Exception as error:
             reply = QueryReply(500, f"internal error: {type(error).__name__}")
         connection.send(reply)
@@ -125,10 +135,12 @@ class Busy(Exception):
 
 
 class Worker:
-    def __init__(self, data_dir: Path, spool: Path, max_rows: int) -> None:
+    def __init__(self, data_dir: Path, spool: Path, max_rows: int, policy: ServicePolicy) -> None:
         self.connection, child = CONTEXT.Pipe()
         self.process = CONTEXT.Process(
-            target=worker_main, daemon=True, args=(child, str(data_dir), str(spool), max_rows)
+            target=worker_main,
+            daemon=True,
+            args=(child, str(data_dir), str(spool), max_rows, policy),
         )
         self.process.start()
         child.close()
@@ -142,8 +154,11 @@ class Worker:
 class WorkerPool:
     """A fixed number of evaluation processes; each query borrows one for its duration."""
 
-    def __init__(self, data_dir: Path, size: int, timeout: float, max_rows: int) -> None:
+    def __init__(
+        self, data_dir: Path, size: int, timeout: float, max_rows: int, policy: ServicePolicy
+    ) -> None:
         self.data_dir = data_dir
+        self.policy = policy
         self.timeout = timeout
         self.max_rows = max_rows
         self.spool = Path(tempfile.mkdtemp(prefix="homs-kg-results-"))
@@ -154,7 +169,7 @@ class WorkerPool:
             self._add_worker()
 
     def _add_worker(self) -> None:
-        worker = Worker(self.data_dir, self.spool, self.max_rows)
+        worker = Worker(self.data_dir, self.spool, self.max_rows, self.policy)
         with self.lock:
             self.workers.append(worker)
         self.idle.put(worker)

@@ -81,7 +81,7 @@ def parse_accept(header: str | None) -> list[MediaRange]:
     ranges = []
     for order, item in enumerate(header.split(",")):
         parts = [p.strip() for p in item.split(";")]
-        media = ALIASES.get(parts[0].lower(), parts[0].lower())
+        media = parts[0].lower()
         if "/" not in media:
             continue
         q = 1.0
@@ -111,21 +111,26 @@ def essence(media_type: str) -> str:
     return media_type.split(";", 1)[0].strip().lower()
 
 
-def negotiate_media(accept: str | None, offered: list[str]) -> str | None:
-    """The offered media type the client prefers (ties: the client's order, then ours)."""
+def negotiate_media(
+    accept: str | None, offered: list[str], aliases: dict[str, str] | None = None
+) -> str | None:
+    """The offered media type the client prefers (ties: the client's order, then ours); a client
+    may name an offered type by one of its ``aliases`` (alias -> offered type)."""
     ranges = parse_accept(accept)
     scored = []
     for rank, media_type in enumerate(offered):
-        q, order = quality(ranges, essence(media_type))
+        names = [essence(media_type)]
+        names += [alias for alias, target in (aliases or {}).items() if target == names[0]]
+        q, order = max((quality(ranges, name) for name in names), key=lambda s: (s[0], -s[1]))
         if q > 0:
             scored.append((-q, order, rank, media_type))
     return min(scored)[3] if scored else None
 
 
 def negotiate(accept: str | None, offered: list[Format]) -> Format | None:
-    """The offered format the client prefers; None if none is acceptable."""
+    """The offered format the client prefers, aliases such as application/json included."""
     by_media = {fmt.media_type: fmt for fmt in offered}
-    chosen = negotiate_media(accept, list(by_media))
+    chosen = negotiate_media(accept, list(by_media), ALIASES)
     return by_media[chosen] if chosen else None
 
 

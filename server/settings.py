@@ -73,6 +73,32 @@ SETTINGS: dict[str, Setting] = {
         1048576,
         "Largest accepted request (query string or body) in bytes; larger ones get 413.",
     ),
+    "service_allow": Setting(
+        "--service-allow",
+        "HOMS_KG_SERVICE_ALLOW",
+        ("https://query.wikidata.org/sparql",),
+        "SPARQL endpoint IRI a SERVICE clause may call; repeatable; any other is refused (400).",
+        multiple=True,
+    ),
+    "service_map": Setting(
+        "--service-map",
+        "HOMS_KG_SERVICE_MAP",
+        (),
+        "IRI=URL: send SERVICE <IRI> to URL instead (a local mirror or test double); repeatable.",
+        multiple=True,
+    ),
+    "service_timeout": Setting(
+        "--service-timeout",
+        "HOMS_KG_SERVICE_TIMEOUT",
+        10.0,
+        "Time limit in seconds of each outbound SERVICE call.",
+    ),
+    "user_agent": Setting(
+        "--user-agent",
+        "HOMS_KG_USER_AGENT",
+        "homs-kg/0.1.0 (homs-kg SPARQL federation; set --user-agent to add a contact address)",
+        "User-Agent of outbound SERVICE calls (Wikidata's policy asks for a contact address).",
+    ),
 }
 
 

@@ -1,0 +1,90 @@
+"""The catalogue over HTTP (/queries, /queries/<name>) and from the command line (--name)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import requests
+
+from homs_kg.graph.build import BuildReport
+from homs_kg.server.catalogue import load_catalogue
+
+from .conftest import LiveServer
+
+
+def test_the_list_is_html_with_every_query(live_server: LiveServer) -> None:
+    response = requests.get(
+        f"{live_server.url}/queries", headers={"Accept": "text/html"}, timeout=30
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/html")
+    for query in load_catalogue():
+        assert f'href="/queries/{query.name}"' in response.text
+    assert 'lang="ar" dir="rtl">الخط الزمني للأحداث بالدقة التي يذكرها النص<' in response.text
+
+
+def test_the_list_as_json(live_server: LiveServer) -> None:
+    body = requests.get(f"{live_server.url}/queries", headers={"Accept": "application/json"},
+                        timeout=30).json()  # fmt: skip
+    names = [q["name"] for q in body["queries"]]
+    assert names == [q.name for q in load_catalogue()]
+    assert body["queries"][0]["results"] == f"/queries/{names[0]}"
+
+
+def test_a_link_opens_the_query_in_the_query_ui(live_server: LiveServer) -> None:
+    page = requests.get(f"{live_server.url}/queries", timeout=30).text
+    start = page.index('href="/-/query?') + len('href="')
+    link = page[start : page.index('"', start)].replace("&amp;", "&")
+    params = parse_qs(urlparse(link).query)
+    assert params["tabTitle"] == ["The al-Waer story, end to end"]
+    assert params["query"][0].startswith("# title: The al-Waer story")
+    ui = requests.get(f"{live_server.url}{link}", timeout=30)
+    assert ui.status_code == 200 and "yasgui" in ui.text
+
+
+def test_results_as_an_html_table(live_server: LiveServer) -> None:
+    response = requests.get(f"{live_server.url}/queries/population-groups",
+                            headers={"Accept": "text/html"}, timeout=30)  # fmt: skip
+    assert response.status_code == 200
+    assert '<td lang="ar" dir="rtl">وغالبية سنية</td>' in response.text
+    assert "4 rows" in response.text
+
+
+def test_results_as_sparql_json(live_server: LiveServer) -> None:
+    response = requests.get(f"{live_server.url}/queries/casualties-per-event", timeout=30,
+                            headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+    assert response.headers["Content-Type"] == "application/sparql-results+json"
+    assert len(response.json()["results"]["bindings"]) == 4
+
+
+def test_results_as_csv(live_server: LiveServer) -> None:
+    response = requests.get(f"{live_server.url}/queries/nicknames?format=csv", timeout=30)
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0] == ["place", "arabic", "english", "usedBy", "quote"]
+    assert rows[1][:3] == ["Homs", "عاصمة الثورة", "capital of the revolution"]
+
+
+def test_an_unknown_query_is_404(live_server: LiveServer) -> None:
+    for name in ("nope", "..%2Fpyproject", "event-timeline.rq"):
+        assert requests.get(f"{live_server.url}/queries/{name}", timeout=30).status_code == 404
+
+
+def test_the_cli_runs_a_query_by_name(cli, built: BuildReport, data_dir: Path) -> None:
+    result = cli("query", "--name", "perpetrators", "--format", "csv", "--data-dir", str(data_dir))
+    assert result.exit_code == 0, result.output
+    assert "Killing of Marie Colvin and Rémi Ochlik,killing,government forces," in result.output
+
+
+def test_the_cli_names_the_catalogue_for_an_unknown_name(cli, built: BuildReport,
+                                                        data_dir: Path) -> None:  # fmt: skip
+    result = cli("query", "--name", "nope", "--data-dir", str(data_dir))
+    assert result.exit_code == 1
+    assert "the catalogue has: al-waer-story," in result.output
+
+
+def test_the_cli_lists_the_catalogue(cli) -> None:
+    result = cli("queries")
+    assert result.output.splitlines()[0] == "al-waer-story: The al-Waer story, end to end"

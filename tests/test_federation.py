@@ -1,0 +1,279 @@
+"""Federation with Wikidata, offline: a real `oxigraph serve` holding a Wikidata-shaped fixture
+stands in for the Wikidata Query Service through --service-map; refusals happen before any
+request leaves; and other engines can call this endpoint by SERVICE."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+import requests
+
+from homs_kg.graph.build import BuildReport
+from homs_kg.server.catalogue import find_query
+
+from .conftest import BASE, FIXTURES, LiveServer, free_port
+
+WIKIDATA = "https://query.wikidata.org/sparql"
+OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+
+
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the oxigraph server exited"
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer in {seconds} s")
+
+
+@pytest.fixture(scope="module")
+def wikidata_double(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`oxigraph serve-read-only` over the Wikidata-shaped fixture; yields its query URL."""
+    location = tmp_path_factory.mktemp("wikidata-double")
+    fixture = FIXTURES / "wikidata" / "wikidata-fixture.ttl"
+    subprocess.run(
+        [OXIGRAPH, "load", "--location", location, "--file", fixture],
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        [OXIGRAPH, "serve-read-only", "--location", location, "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for(f"http://127.0.0.1:{port}/", process)
+    yield f"http://127.0.0.1:{port}/query"
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def federated(built: BuildReport, data_dir: Path, wikidata_double: str) -> Iterator[LiveServer]:
+    server = LiveServer(data_dir, "--service-map", f"{WIKIDATA}={wikidata_double}")
+    yield server
+    server.stop()
+
+
+def catalogue_rows(server: LiveServer, name: str) -> list[dict[str, str]]:
+    query = find_query(name)
+    assert query is not None
+    response = requests.post(f"{server.url}/sparql", data={"query": query.text}, timeout=60)
+    assert response.status_code == 200, response.text
+    return [
+        {k: v["value"] for k, v in row.items()} for row in response.json()["results"]["bindings"]
+    ]
+
+
+def test_coordinates_of_the_places(federated: LiveServer) -> None:
+    rows = catalogue_rows(federated, "wikidata-coordinates")
+    assert [(r["place"], r["item"].rsplit("/", 1)[1], r["coordinates"]) for r in rows] == [
+        ("Damascus", "Q3766", "Point(36.3096 33.5131)"),
+        ("Homs", "Q131301", "Point(36.70944 34.73083)"),
+        ("Tadmur", "Q5747", "Point(38.269791 34.550381)"),
+        ("al-Qusayr", "Q195410", "Point(36.57975 34.50914)"),
+    ]
+
+
+def test_capital_check(federated: LiveServer) -> None:
+    rows = catalogue_rows(federated, "wikidata-capital-check")
+    assert rows == [
+        {
+            "capital": "http://www.wikidata.org/entity/Q3766",
+            "ourEntity": f"{BASE}resource/damascus",
+            "label": "Damascus",
+            "quote": "المقيم في دمشق",
+        }
+    ]
+
+
+def test_label_check(federated: LiveServer) -> None:
+    rows = catalogue_rows(federated, "wikidata-label-check")
+    assert [(r["entity"], r["ours"], r["link"], r["wikidata"], r["same"]) for r in rows] == [
+        ("Christian denominations", "الطوائف المسيحية", "close match", "المسيحية", "false"),
+        ("Homs", "حمص", "same as", "حمص", "true"),
+        ("Syria", "سوريا", "same as", "سوريا", "true"),
+    ]
+
+
+def test_federated_catalogue_query_from_the_cli(
+    built: BuildReport, data_dir: Path, wikidata_double: str, cli
+) -> None:
+    result = cli(
+        "query",
+        "--name",
+        "wikidata-coordinates",
+        "--format",
+        "csv",
+        "--data-dir",
+        str(data_dir),
+        "--service-map",
+        f"{WIKIDATA}={wikidata_double}",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[2].startswith(
+        "Homs,حمص,http://www.wikidata.org/entity/Q131301"
+    )
+
+
+class Recorder(http.server.BaseHTTPRequestHandler):
+    """A SERVICE double that records what reaches it, and may answer slowly."""
+
+    seen: ClassVar[list[dict[str, str]]] = []
+    delay: ClassVar[float] = 0.0
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        Recorder.seen.append(
+            {
+                "user-agent": self.headers.get("User-Agent", ""),
+                "body": self.rfile.read(length).decode(),
+            }
+        )
+        time.sleep(Recorder.delay)
+        body = (
+            b'{"head":{"vars":["x"]},"results":{"bindings":'
+            b'[{"x":{"type":"literal","value":"ok"}}]}}'
+        )
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def recorder() -> Iterator[str]:
+    Recorder.seen, Recorder.delay = [], 0.0
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/sparql"
+    server.shutdown()
+
+
+SIMPLE_SERVICE = f"SELECT ?x WHERE {{ SERVICE <{WIKIDATA}> {{ ?x ?p ?o }} }}"
+
+
+def test_outbound_calls_carry_a_descriptive_user_agent(
+    cli, built: BuildReport, data_dir: Path, recorder: str
+) -> None:
+    result = cli(
+        "query",
+        SIMPLE_SERVICE,
+        "--format",
+        "csv",
+        "--data-dir",
+        str(data_dir),
+        "--service-map",
+        f"{WIKIDATA}={recorder}",
+        "--user-agent",
+        "homs-kg-test/1 (mailto:research@example.org)",
+    )
+    assert result.output.splitlines() == ["x", "ok"]
+    assert Recorder.seen[0]["user-agent"] == "homs-kg-test/1 (mailto:research@example.org)"
+    assert "?x ?p ?o" in Recorder.seen[0]["body"]
+
+
+def test_each_outbound_call_has_its_own_time_limit(
+    cli, built: BuildReport, data_dir: Path, recorder: str
+) -> None:
+    Recorder.delay = 3.0
+    result = cli(
+        "query",
+        SIMPLE_SERVICE,
+        "--data-dir",
+        str(data_dir),
+        "--service-map",
+        f"{WIKIDATA}={recorder}",
+        "--service-timeout",
+        "0.5",
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith("error: query evaluation failed")
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[int, list[object]]]:
+    """A loopback port that records every connection made to it."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    sock.settimeout(0.2)
+    accepted: list[object] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                accepted.append(sock.accept())
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield sock.getsockname()[1], accepted
+    stop.set()
+    thread.join(2)
+    sock.close()
+
+
+@pytest.mark.parametrize(
+    "service",
+    [
+        "SERVICE ?endpoint { ?s ?p ?o }",
+        "SERVICE <https://example.org/sparql> { ?s ?p ?o }",
+        "SERVICE <http://169.254.169.254/latest/meta-data/> { ?s ?p ?o }",
+        "SERVICE <file:///etc/passwd> { ?s ?p ?o }",
+        "{ SELECT ?s WHERE { SERVICE <https://example.org/sparql> { ?s ?p ?o } } }",
+        "OPTIONAL { SERVICE SILENT <http://10.0.0.1/sparql> { ?s ?p ?o } }",
+    ],
+)
+def test_refused_services_are_400(live_server: LiveServer, service: str) -> None:
+    response = requests.get(
+        f"{live_server.url}/sparql", timeout=30, params={"query": f"SELECT * WHERE {{ {service} }}"}
+    )
+    assert response.status_code == 400
+    assert "SERVICE" in response.json()["detail"]
+
+
+def test_a_refused_loopback_service_makes_no_connection(live_server: LiveServer, listener) -> None:
+    port, accepted = listener
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    response = requests.get(f"{live_server.url}/sparql", params={"query": query}, timeout=30)
+    assert response.status_code == 400
+    assert accepted == []  # the refusal came before evaluation, so no call can still be on its way
+
+
+def test_other_engines_can_call_this_endpoint(
+    live_server: LiveServer, wikidata_double: str
+) -> None:
+    query = (
+        f"SELECT (COUNT(?p) AS ?n) WHERE {{ SERVICE <{live_server.url}/sparql> "
+        f"{{ ?p a <{BASE}ontology/Person> }} }}"
+    )
+    response = requests.post(
+        wikidata_double,
+        data=query.encode(),
+        timeout=60,
+        headers={
+            "Content-Type": "application/sparql-query",
+            "Accept": "application/sparql-results+json",
+        },
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["results"]["bindings"][0]["n"]["value"] == "10"
