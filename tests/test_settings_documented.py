@@ -16,6 +16,7 @@ def test_setting_is_documented(name: str) -> None:
     setting = SETTINGS[name]
     default = setting.default
     default = f"`{' '.join(default) if isinstance(default, tuple) else default}`"
+    default = "(none)" if default == "``" else default
     row = f"| `{setting.flag}` | `{setting.envvar}` | {default} | {setting.help} |"
     assert row in README
 
