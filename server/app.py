@@ -7,11 +7,15 @@ import time
 
 from flask import Flask, Response, g, request
 
+from .catalogue_views import catalogue
 from .config import ServerConfig
 from .description import description
 from .errors import register_error_handlers
 from .linked_data import linked_data
 from .meta import meta
+from .pages import pages
+from .reconcile import reconcile
+from .search import search_blueprint
 from .sparql import sparql
 from .store_access import EmbeddedStore, SparqlStore
 from .ui import ui
@@ -35,7 +39,13 @@ def create_app(config: ServerConfig | None = None, store: SparqlStore | None = N
     app.extensions["homs_kg"] = {
         "config": config,
         "store": store
-        or EmbeddedStore(config.data_dir, config.query_workers, config.timeout, config.max_rows),
+        or EmbeddedStore(
+            config.data_dir,
+            config.query_workers,
+            config.timeout,
+            config.max_rows,
+            config.service_policy,
+        ),
     }
     register_error_handlers(app)
     app.register_blueprint(sparql)
@@ -43,6 +53,10 @@ def create_app(config: ServerConfig | None = None, store: SparqlStore | None = N
     app.register_blueprint(description)
     app.register_blueprint(ui)
     app.register_blueprint(linked_data)
+    app.register_blueprint(catalogue)
+    app.register_blueprint(pages)
+    app.register_blueprint(search_blueprint)
+    app.register_blueprint(reconcile)
     app.before_request(start_timer)
     app.after_request(finish_response)
     return app

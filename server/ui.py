@@ -14,9 +14,9 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, send_from_directory, url_for
 from werkzeug.exceptions import NotFound as FileNotFound
 
-from homs_kg.graph.resources import queries_dir
 from homs_kg.graph.vocabulary import MintedIris
 
+from .catalogue import load_catalogue
 from .errors import NotFound
 
 YASGUI_BUILD = Path(__file__).resolve().parent / "ui/node_modules/@zazuko/yasgui/build"
@@ -46,24 +46,12 @@ def dataset_prefixes() -> dict[str, str]:
     return dict(sorted(iris.prefixes().items(), key=lambda item: not item[1].startswith(iris.base)))
 
 
-def catalogue_title(text: str, fallback: str) -> str:
-    """The ``# title: ...`` comment line of a catalogue query (not ``# title@ar:``)."""
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        key, _, value = line[1:].partition(":")
-        if key.strip() == "title" and value.strip():
-            return value.strip()
-    return fallback
-
-
 def example_queries(prefixes: dict[str, str]) -> list[dict[str, str]]:
     """The page's tabs: the events with their dates, then one per query of the catalogue."""
     prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
     examples = [{"name": "Events and their dates", "query": prologue + "\n" + EVENTS_QUERY}]
-    for path in sorted(queries_dir().glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        examples.append({"name": catalogue_title(text, path.stem), "query": text})
+    base = current_app.extensions["homs_kg"]["config"].base_iri
+    examples += [{"name": query.title, "query": query.text} for query in load_catalogue(base)]
     return examples
 
 
@@ -84,8 +72,9 @@ def query_page() -> Response:
     return response
 
 
-@ui.get("/")
-def home() -> Response:
+@ui.get("/-/query")
+def query_ui() -> Response:
+    """The query UI at its own address, so share links (?query=…) do not run on /sparql."""
     return query_page()
 
 

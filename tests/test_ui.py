@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
-import shutil
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -25,8 +22,6 @@ from homs_kg.server.config import ServerConfig
 from .conftest import BASE, LiveServer
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 YASGUI_ASSETS = {
     "/-/static/yasgui/yasgui.min.js": "text/javascript; charset=utf-8",
     "/-/static/yasgui/yasgui.min.css": "text/css; charset=utf-8",
@@ -74,7 +69,7 @@ def catalogue_titles() -> list[str]:
 
 
 def test_home_page_is_html_loading_yasgui_from_the_server(live_server: LiveServer) -> None:
-    answer = get(live_server, "/", Accept="text/html")
+    answer = get(live_server, "/sparql", Accept="text/html")
     assert answer.status_code == 200
     assert answer.headers["Content-Type"] == "text/html; charset=utf-8"
     twin = f'<{live_server.url}/sparql>; rel="alternate"; type="text/turtle"'
@@ -90,7 +85,7 @@ def test_home_page_is_html_loading_yasgui_from_the_server(live_server: LiveServe
 def test_page_settings_name_this_endpoint_the_prefixes_and_the_catalogue(
     live_server: LiveServer,
 ) -> None:
-    page = PageParser(get(live_server, "/").text)
+    page = PageParser(get(live_server, "/sparql", Accept="text/html").text)
     settings = json.loads(page.json_blocks["query-ui-settings"])
     assert settings["endpoint"] == live_server.url + "/sparql"
     assert settings["prefixes"]["hkg"] == BASE + "ontology/"
@@ -142,7 +137,7 @@ def test_sparql_without_a_query_answers_a_browser_with_the_query_page(
     answer = get(live_server, "/sparql", Accept=browser_accept)
     assert answer.status_code == 200
     assert answer.headers["Content-Type"] == "text/html; charset=utf-8"
-    assert answer.text == get(live_server, "/").text
+    assert answer.text == get(live_server, "/sparql", Accept="text/html").text
 
 
 class UnusedStore:
@@ -169,7 +164,7 @@ def test_page_without_installed_assets_says_how_to_install_them(
     if "ui" not in app.blueprints:  # until app.py registers it
         app.register_blueprint(ui_module.ui)
     client = app.test_client()
-    page = client.get("/")
+    page = client.get("/sparql", headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert page.mimetype == "text/html"
     text = page.get_data(as_text=True)
@@ -181,41 +176,9 @@ def test_page_without_installed_assets_says_how_to_install_them(
     assert "npm ci --prefix server/ui" in asset.get_json()["detail"]
 
 
-@pytest.fixture
-def chromium(tmp_path: Path) -> Iterator[webdriver.Chrome]:
-    """Headless Chromium under Selenium, with the browser console log kept (required in CI)."""
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()) and not os.environ.get("CI"):
-        pytest.skip("Chromium is not installed: apt-get install -y chromium chromium-driver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1400,1000",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = webdriver.ChromeService(executable_path=str(CHROMEDRIVER))
-    driver = webdriver.Chrome(options=options, service=service)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
-
-
-def test_default_query_runs_in_chromium(
-    live_server: LiveServer, chromium: webdriver.Chrome
-) -> None:
-    driver, wait = chromium, WebDriverWait(chromium, TIMEOUT)
-    driver.get(live_server.url + "/")
+def test_default_query_runs_in_chromium(live_server: LiveServer, browser: webdriver.Chrome) -> None:
+    driver, wait = browser, WebDriverWait(browser, TIMEOUT)
+    driver.get(live_server.url + "/sparql")
     wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "#yasgui[data-ready=true]")))
     tab_names = [tab.text for tab in driver.find_elements(By.CSS_SELECTOR, ".yasgui .tab a span")]
     assert tab_names == ["Events and their dates", *catalogue_titles()]
