@@ -196,3 +196,18 @@ def test_default_query_runs_in_chromium(live_server: LiveServer, browser: webdri
     driver.save_screenshot(str(ARTIFACTS / "query-ui.png"))
     severe = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     assert severe == []
+
+
+def test_a_catalogue_link_opens_its_query_in_the_ui(
+    live_server: LiveServer, browser: webdriver.Chrome
+) -> None:
+    page = requests.get(f"{live_server.url}/queries", timeout=30).text
+    start = page.index('href="/-/query?') + len('href="')
+    link = page[start : page.index('"', start)].replace("&amp;", "&")
+    driver, wait = browser, WebDriverWait(browser, TIMEOUT)
+    driver.get(live_server.url + link)
+    wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "#yasgui[data-ready=true]")))
+    value = driver.execute_script(
+        "return document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue()"
+    )
+    assert value.startswith("# title: The al-Waer story, end to end")
