@@ -15,6 +15,7 @@ from .linked_data import linked_data
 from .meta import meta
 from .pages import pages
 from .reconcile import reconcile
+from .remote_store import RemoteStore
 from .search import search_blueprint
 from .sparql import sparql
 from .store_access import EmbeddedStore, SparqlStore
@@ -38,14 +39,7 @@ def create_app(config: ServerConfig | None = None, store: SparqlStore | None = N
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     app.extensions["homs_kg"] = {
         "config": config,
-        "store": store
-        or EmbeddedStore(
-            config.data_dir,
-            config.query_workers,
-            config.timeout,
-            config.max_rows,
-            config.service_policy,
-        ),
+        "store": store or open_store(config),
     }
     register_error_handlers(app)
     app.register_blueprint(sparql)
@@ -60,6 +54,15 @@ def create_app(config: ServerConfig | None = None, store: SparqlStore | None = N
     app.before_request(start_timer)
     app.after_request(finish_response)
     return app
+
+
+def open_store(config: ServerConfig) -> SparqlStore:
+    """The store the configuration names: a remote SPARQL store, or the embedded one."""
+    if config.store_url:
+        return RemoteStore(config.store_url, config.base_iri, config.timeout, config.max_rows,
+                           config.service_policy)  # fmt: skip
+    return EmbeddedStore(config.data_dir, config.query_workers, config.timeout, config.max_rows,
+                         config.service_policy)  # fmt: skip
 
 
 def start_timer() -> None:

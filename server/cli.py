@@ -12,12 +12,13 @@ from homs_kg.graph.build import build as build_store
 from homs_kg.graph.build import check
 from homs_kg.graph.errors import BuildError
 from homs_kg.graph.resources import corpus_dir
-from homs_kg.graph.store import current_store, open_store
+from homs_kg.graph.store import current_store, new_build_id, open_store
 from homs_kg.graph.vocabulary import DEFAULT_BASE_IRI, MintedIris
 
 from .catalogue import find_query, load_catalogue
 from .config import ServerConfig
 from .federation import ServicePolicy, ServiceRefused, prepare_query
+from .remote_store import gsp_url_for, load_remote
 from .settings import option
 from .tables import render_table
 
@@ -83,13 +84,28 @@ def main() -> None:
 @option("data_dir")
 @option("base_iri")
 @option("corpus")
-def build(data_dir: Path, base_iri: str, corpus: tuple[str, ...]) -> None:
-    """Build the graph, validate it and swap it into the store."""
+@option("store")
+@option("store_gsp")
+def build(
+    data_dir: Path, base_iri: str, corpus: tuple[str, ...], store: str, store_gsp: str
+) -> None:
+    """Build the graph, validate it and swap it into the store (or load a remote --store)."""
     try:
-        report = build_store(data_dir, base_iri, corpus_folders(corpus))
+        if store:
+            report = check(base_iri, corpus_folders(corpus))
+            if not report.shacl.conforms:
+                raise BuildError(report.shacl.summary())
+            load_remote(store_gsp or gsp_url_for(store), report.dataset.quads,
+                        report.dataset.iris, new_build_id())  # fmt: skip
+        else:
+            report = build_store(data_dir, base_iri, corpus_folders(corpus))
     except BuildError as error:
         fail(f"build failed, the live store is unchanged: {error}")
+    except (RuntimeError, OSError) as error:
+        fail(f"loading the remote store failed: {error}")
     click.echo("\n".join(report.lines()))
+    if store:
+        click.echo(f"loaded into {store_gsp or gsp_url_for(store)}")
 
 
 @main.command()
@@ -253,6 +269,7 @@ def stats(data_dir: Path) -> None:
 @option("query_workers")
 @option("max_rows")
 @option("max_request_bytes")
+@option("store")
 @federation_options
 def serve(
     host: str,
@@ -264,11 +281,29 @@ def serve(
     query_workers: int,
     max_rows: int,
     max_request_bytes: int,
+    store: str,
     **federation: object,
 ) -> None:
     """Serve the SPARQL endpoint (building the store first if there is none)."""
     from .serving import run_server
 
+    config = ServerConfig(
+        data_dir=data_dir,
+        base_iri=base_iri,
+        timeout=timeout,
+        query_workers=query_workers,
+        max_rows=max_rows,
+        max_request_bytes=max_request_bytes,
+        service_policy=service_policy(**federation),
+        store_url=store,
+    )
+    if not store:
+        ensure_local_store(data_dir, base_iri)
+    run_server(config, host, port, threads)
+
+
+def ensure_local_store(data_dir: Path, base_iri: str) -> None:
+    """Build the embedded store when there is none; refuse one built under another base IRI."""
     try:
         current_store(data_dir)
     except BuildError:
@@ -283,16 +318,6 @@ def serve(
             f"the store in {data_dir} was built with --base-iri {built_base}; serve with that "
             f"base, or rebuild with --base-iri {base_iri}"
         )
-    config = ServerConfig(
-        data_dir=data_dir,
-        base_iri=base_iri,
-        timeout=timeout,
-        query_workers=query_workers,
-        max_rows=max_rows,
-        max_request_bytes=max_request_bytes,
-        service_policy=service_policy(**federation),
-    )
-    run_server(config, host, port, threads)
 
 
 if __name__ == "__main__":

@@ -25,3 +25,4 @@ class ServerConfig:
     max_request_bytes: int = int(default("max_request_bytes"))  # type: ignore[call-overload]
     cache_seconds: int = 60
     service_policy: ServicePolicy = field(default_factory=ServicePolicy)
+    store_url: str = ""  # a remote store's SPARQL endpoint; empty: the embedded store

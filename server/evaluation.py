@@ -78,6 +78,11 @@ def evaluate(
         return QueryReply(400, f"invalid request: {error}")
     except OSError as error:
         return QueryReply(502, f"query evaluation failed: {error}")
+    return spool_results(results, job, spool, max_rows)
+
+
+def spool_results(results: object, job: QueryJob, spool: Path, max_rows: int) -> QueryReply:
+    """Write evaluated results to a spool file in the negotiated format, at most max_rows."""
     offered = offered_for(result_kind(results))
     chosen = format_by_name(job.format) if job.format else negotiate(job.accept, offered)
     if chosen is None or chosen not in offered:

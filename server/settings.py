@@ -99,6 +99,20 @@ SETTINGS: dict[str, Setting] = {
         "homs-kg/0.1.0 (homs-kg SPARQL federation; set --user-agent to add a contact address)",
         "User-Agent of outbound SERVICE calls (Wikidata's policy asks for a contact address).",
     ),
+    "store": Setting(
+        "--store",
+        "HOMS_KG_STORE",
+        "",
+        "SPARQL endpoint URL of a remote store to use instead of the embedded one (e.g. an "
+        "oxigraph server's /query); empty: the embedded store of --data-dir.",
+    ),
+    "store_gsp": Setting(
+        "--store-gsp",
+        "HOMS_KG_STORE_GSP",
+        "",
+        "Graph Store Protocol URL of the remote store, for build (default: --store with /query "
+        "replaced by /store, Oxigraph's layout).",
+    ),
 }
 
 
