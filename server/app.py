@@ -11,6 +11,7 @@ from .catalogue_views import catalogue
 from .config import ServerConfig
 from .description import description
 from .errors import register_error_handlers
+from .evaluation import Limits
 from .linked_data import linked_data
 from .meta import meta
 from .pages import pages
@@ -61,8 +62,9 @@ def open_store(config: ServerConfig) -> SparqlStore:
     if config.store_url:
         return RemoteStore(config.store_url, config.base_iri, config.timeout, config.max_rows,
                            config.service_policy)  # fmt: skip
-    return EmbeddedStore(config.data_dir, config.query_workers, config.timeout, config.max_rows,
-                         config.service_policy)  # fmt: skip
+    limits = Limits(config.timeout, config.max_rows, config.worker_memory_mb * 2**20,
+                    long_queries=config.long_queries)  # fmt: skip
+    return EmbeddedStore(config.data_dir, config.query_workers, limits, config.service_policy)
 
 
 def start_timer() -> None:

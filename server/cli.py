@@ -269,6 +269,9 @@ def stats(data_dir: Path) -> None:
 @option("query_workers")
 @option("max_rows")
 @option("max_request_bytes")
+@option("worker_memory_mb")
+@option("long_queries")
+@option("client_concurrency")
 @option("store")
 @federation_options
 def serve(
@@ -281,6 +284,9 @@ def serve(
     query_workers: int,
     max_rows: int,
     max_request_bytes: int,
+    worker_memory_mb: int,
+    long_queries: int,
+    client_concurrency: int,
     store: str,
     **federation: object,
 ) -> None:
@@ -295,6 +301,9 @@ def serve(
         max_rows=max_rows,
         max_request_bytes=max_request_bytes,
         service_policy=service_policy(**federation),
+        worker_memory_mb=worker_memory_mb,
+        long_queries=long_queries,
+        client_concurrency=client_concurrency,
         store_url=store,
     )
     if not store:

@@ -25,4 +25,7 @@ class ServerConfig:
     max_request_bytes: int = int(default("max_request_bytes"))  # type: ignore[call-overload]
     cache_seconds: int = 60
     service_policy: ServicePolicy = field(default_factory=ServicePolicy)
+    worker_memory_mb: int = int(default("worker_memory_mb"))  # type: ignore[call-overload]
+    long_queries: int = int(default("long_queries"))  # type: ignore[call-overload]
+    client_concurrency: int = int(default("client_concurrency"))  # type: ignore[call-overload]
     store_url: str = ""  # a remote store's SPARQL endpoint; empty: the embedded store

@@ -25,7 +25,7 @@ from homs_kg.graph.dumps import DUMPS
 from homs_kg.graph.vocabulary import DCTERMS, RDF, RDFS, XSD, MintedIris, Namespace
 
 from .errors import NotAcceptable, NotFound, ServiceUnavailable
-from .evaluation import Busy, QueryTimeout, WorkerCrashed
+from .evaluation import Busy, QueryTimeout, QueryTooLarge, WorkerCrashed
 from .negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, essence, negotiate
 from .store_access import SparqlStore, select_rows
 
@@ -123,7 +123,7 @@ def cache() -> BuildCache:
 def count(store: SparqlStore, query: str) -> list[dict[str, str]]:
     try:
         return select_rows(store, query)
-    except (QueryTimeout, WorkerCrashed, Busy) as error:
+    except (QueryTimeout, QueryTooLarge, WorkerCrashed, Busy) as error:
         raise ServiceUnavailable(
             "the dataset could not be counted just now; try again shortly", {"Retry-After": "5"}
         ) from error

@@ -49,6 +49,10 @@ class UnsupportedMediaType(ServiceError):
     status = 415
 
 
+class TooManyRequests(ServiceError):
+    status = 429
+
+
 class BadGateway(ServiceError):
     status = 502
 

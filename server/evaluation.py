@@ -28,7 +28,10 @@ from .federation import ServicePolicy, ServiceRefused, prepare_query
 from .negotiation import essence, format_by_name, negotiate, offered_for
 from .results import write_results
 
-CONTEXT = multiprocessing.get_context("spawn")
+# forkserver: workers fork from a clean, single-threaded server process with the modules loaded,
+# so a replacement starts in milliseconds and never inherits the HTTP server's threads.
+CONTEXT = multiprocessing.get_context("forkserver")
+CONTEXT.set_forkserver_preload(["homs_kg.server.evaluation"])
 
 
 @dataclass(frozen=True)
@@ -131,12 +134,19 @@ class QueryTimeout(Exception):
     """The query ran past the time limit and its worker was ended."""
 
 
+class QueryTooLarge(Exception):
+    """The query's evaluation grew past the memory limit and its worker was ended."""
+
+
 class WorkerCrashed(Exception):
     """The worker process ended while evaluating (for instance on a pathologically deep query)."""
 
 
 class Busy(Exception):
-    """No worker became free in time."""
+    """No worker became free in time, or too many long queries are running already."""
+
+
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
 class Worker:
@@ -150,31 +160,53 @@ class Worker:
         self.process.start()
         child.close()
 
+    def resident_bytes(self) -> int:
+        """The worker's resident memory (Linux /proc), 0 when it cannot be read."""
+        try:
+            with open(f"/proc/{self.process.pid}/statm") as statm:
+                return int(statm.read().split()[1]) * PAGE_SIZE
+        except (OSError, IndexError, ValueError):
+            return 0
+
     def stop(self) -> None:
         self.process.kill()
         self.process.join(5)
         self.connection.close()
 
 
-class WorkerPool:
-    """A fixed number of evaluation processes; each query borrows one for its duration."""
+@dataclass(frozen=True)
+class Limits:
+    timeout: float  # seconds a query may run
+    max_rows: int
+    memory_bytes: int  # resident memory a worker may reach while evaluating
+    fast_seconds: float = 0.5  # a query running longer leaves the ready workers to new queries
+    long_queries: int = 4  # queries allowed to run past fast_seconds at once
 
-    def __init__(
-        self, data_dir: Path, size: int, timeout: float, max_rows: int, policy: ServicePolicy
-    ) -> None:
+
+class WorkerPool:
+    """Evaluation processes: ``size`` of them stay ready for new queries.
+
+    A query that runs past ``fast_seconds`` keeps its worker, but a replacement is started so that
+    new (usually short) queries still find a ready worker: many runaway queries cannot keep a
+    simple one waiting. At most ``long_queries`` run past that point at once (one more is refused
+    as Busy); each is ended at the time limit, or sooner if its worker's memory passes the limit.
+    """
+
+    def __init__(self, data_dir: Path, size: int, limits: Limits, policy: ServicePolicy) -> None:
         self.data_dir = data_dir
         self.policy = policy
-        self.timeout = timeout
-        self.max_rows = max_rows
+        self.limits = limits
+        self.size = size
         self.spool = Path(tempfile.mkdtemp(prefix="homs-kg-results-"))
         self.idle: queue.Queue[Worker] = queue.Queue()
         self.lock = threading.Lock()
+        self.long_slots = threading.BoundedSemaphore(limits.long_queries)
         self.workers: list[Worker] = []
         for _ in range(size):
             self._add_worker()
 
     def _add_worker(self) -> None:
-        worker = Worker(self.data_dir, self.spool, self.max_rows, self.policy)
+        worker = Worker(self.data_dir, self.spool, self.limits.max_rows, self.policy)
         with self.lock:
             self.workers.append(worker)
         self.idle.put(worker)
@@ -183,27 +215,64 @@ class WorkerPool:
         """Evaluate within the time limit (waiting for a free worker counts against it)."""
         started = time.monotonic()
         try:
-            worker = self.idle.get(timeout=self.timeout)
+            worker = self.idle.get(timeout=self.limits.timeout)
         except queue.Empty as error:
             raise Busy from error
-        remaining = max(self.timeout - (time.monotonic() - started), 0.0)
+        deadline = started + self.limits.timeout
         try:
             worker.connection.send(job)
-            if worker.connection.poll(remaining):
-                reply = worker.connection.recv()
-                self.idle.put(worker)
-                return reply
-            failure: Exception = QueryTimeout()
-        except (EOFError, OSError):
-            failure = WorkerCrashed()
-        self._replace(worker)
-        raise failure
+            reply = self._wait(worker, min(started + self.limits.fast_seconds, deadline))
+        except QueryTooLarge:
+            self._retire(worker, replace=True)
+            raise
+        except (EOFError, OSError) as error:
+            self._retire(worker, replace=True)
+            raise WorkerCrashed from error
+        if reply is not None:
+            self.idle.put(worker)
+            return reply
+        return self._run_long(worker, deadline)
 
-    def _replace(self, worker: Worker) -> None:
+    def _run_long(self, worker: Worker, deadline: float) -> QueryReply:
+        if not self.long_slots.acquire(blocking=False):
+            self._retire(worker, replace=True)
+            raise Busy
+        try:
+            self._add_worker()  # the ready set stays whole while this query runs on
+            reply = self._wait(worker, deadline)
+        except (EOFError, OSError) as error:
+            self._retire(worker, replace=False)
+            raise WorkerCrashed from error
+        except BaseException:
+            self._retire(worker, replace=False)
+            raise
+        finally:
+            self.long_slots.release()
+        if reply is None:
+            self._retire(worker, replace=False)
+            raise QueryTimeout
+        self._retire(worker, replace=False, keep_if_needed=True)
+        return reply
+
+    def _wait(self, worker: Worker, until: float) -> QueryReply | None:
+        """The worker's reply, or None at ``until``; QueryTooLarge past the memory limit."""
+        while (remaining := until - time.monotonic()) > 0:
+            if worker.connection.poll(min(remaining, 0.05)):
+                return worker.connection.recv()
+            if worker.resident_bytes() > self.limits.memory_bytes:
+                raise QueryTooLarge
+        return None
+
+    def _retire(self, worker: Worker, replace: bool, keep_if_needed: bool = False) -> None:
+        if keep_if_needed and self.idle.qsize() < self.size:
+            self.idle.put(worker)
+            return
         worker.stop()
         with self.lock:
-            self.workers.remove(worker)
-        self._add_worker()
+            if worker in self.workers:
+                self.workers.remove(worker)
+        if replace:
+            self._add_worker()
 
     def close(self) -> None:
         with self.lock:

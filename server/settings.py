@@ -113,6 +113,24 @@ SETTINGS: dict[str, Setting] = {
         "Graph Store Protocol URL of the remote store, for build (default: --store with /query "
         "replaced by /store, Oxigraph's layout).",
     ),
+    "worker_memory_mb": Setting(
+        "--worker-memory-mb",
+        "HOMS_KG_WORKER_MEMORY_MB",
+        1024,
+        "Resident memory (MB) a query's evaluation process may reach; past it the query is ended.",
+    ),
+    "long_queries": Setting(
+        "--long-queries",
+        "HOMS_KG_LONG_QUERIES",
+        4,
+        "Queries allowed to run past 0.5 s at once (each gets its own process); more get 503.",
+    ),
+    "client_concurrency": Setting(
+        "--client-concurrency",
+        "HOMS_KG_CLIENT_CONCURRENCY",
+        4,
+        "Queries one client address may have running at once; more get 429 with Retry-After.",
+    ),
 }
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request
 
+from .client_limits import ClientLimiter
 from .description import service_description
 from .errors import (
     BadGateway,
@@ -25,7 +26,7 @@ from .errors import (
     ServiceUnavailable,
     UnsupportedMediaType,
 )
-from .evaluation import Busy, QueryJob, QueryReply, QueryTimeout, WorkerCrashed
+from .evaluation import Busy, QueryJob, QueryReply, QueryTimeout, QueryTooLarge, WorkerCrashed
 from .negotiation import format_by_name
 from .ui import query_page
 
@@ -129,12 +130,21 @@ def self_description() -> Response:
 
 
 def run(job: QueryJob) -> QueryReply:
+    """Evaluate a client's query within its concurrency slot and the service's limits."""
     config = service()["config"]
+    limiter: ClientLimiter = service().setdefault(
+        "client_limiter", ClientLimiter(config.client_concurrency)
+    )
     try:
-        return service()["store"].run(job)
+        with limiter.slot(request.remote_addr or "unknown"):
+            return service()["store"].run(job)
     except QueryTimeout as error:
         raise ServiceUnavailable(
             f"the query ran longer than the time limit of {config.timeout:g} s and was stopped"
+        ) from error
+    except QueryTooLarge as error:
+        raise ServiceUnavailable(
+            f"the query needed more than {config.worker_memory_mb} MB and was stopped"
         ) from error
     except WorkerCrashed as error:
         raise BadRequest(
@@ -142,7 +152,7 @@ def run(job: QueryJob) -> QueryReply:
         ) from error
     except Busy as error:
         raise ServiceUnavailable(
-            "all query workers stayed busy; try again shortly", {"Retry-After": "5"}
+            "the service is busy with other long queries; try again shortly", {"Retry-After": "5"}
         ) from error
 
 

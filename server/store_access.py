@@ -14,7 +14,7 @@ from typing import Protocol
 from homs_kg.graph.dumps import DUMPS
 from homs_kg.graph.store import current_store, dumps_path
 
-from .evaluation import QueryJob, QueryReply, WorkerPool
+from .evaluation import Limits, QueryJob, QueryReply, WorkerPool
 from .federation import ServicePolicy
 
 
@@ -35,12 +35,10 @@ class SparqlStore(Protocol):
 class EmbeddedStore:
     """The on-disk Oxigraph store of a data directory, queried through worker processes."""
 
-    def __init__(
-        self, data_dir: Path, workers: int, timeout: float, max_rows: int, policy: ServicePolicy
-    ) -> None:
+    def __init__(self, data_dir: Path, workers: int, limits: Limits, policy: ServicePolicy) -> None:
         current_store(data_dir)  # fail early, with StoreMissing, when nothing was built
         self.data_dir = data_dir
-        self.pool = WorkerPool(data_dir, workers, timeout, max_rows, policy)
+        self.pool = WorkerPool(data_dir, workers, limits, policy)
 
     def run(self, job: QueryJob) -> QueryReply:
         return self.pool.run(job)
