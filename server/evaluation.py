@@ -10,6 +10,7 @@ is decided before the first byte is sent.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
@@ -113,8 +114,8 @@ def worker_main(
     connection: Connection, data_dir: str, spool: str, max_rows: int, policy: ServicePolicy
 ) -> None:
     """A worker's loop: reopen the store when a new build was swapped in, then evaluate."""
-    opened: Path | None = None
-    store: Store | None = None
+    opened: Path | None = current_path(Path(data_dir))
+    store: Store | None = Store.read_only(str(opened)) if opened else None  # ready before a job
     while True:
         try:
             job = connection.recv()
@@ -183,6 +184,13 @@ class Limits:
     long_queries: int = 4  # queries allowed to run past fast_seconds at once
 
 
+def lower_priority(worker: Worker) -> None:
+    """A long query yields the processors to short ones (its worker is retired afterwards, since
+    an unprivileged process cannot raise its priority back)."""
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, worker.process.pid, 10)
+
+
 class WorkerPool:
     """Evaluation processes: ``size`` of them stay ready for new queries.
 
@@ -221,7 +229,8 @@ class WorkerPool:
         deadline = started + self.limits.timeout
         try:
             worker.connection.send(job)
-            reply = self._wait(worker, min(started + self.limits.fast_seconds, deadline))
+            # the short-query budget counts from the start of evaluation, not of the wait
+            reply = self._wait(worker, min(time.monotonic() + self.limits.fast_seconds, deadline))
         except QueryTooLarge:
             self._retire(worker, replace=True)
             raise
@@ -239,6 +248,7 @@ class WorkerPool:
             raise Busy
         try:
             self._add_worker()  # the ready set stays whole while this query runs on
+            lower_priority(worker)
             reply = self._wait(worker, deadline)
         except (EOFError, OSError) as error:
             self._retire(worker, replace=False)
@@ -251,7 +261,7 @@ class WorkerPool:
         if reply is None:
             self._retire(worker, replace=False)
             raise QueryTimeout
-        self._retire(worker, replace=False, keep_if_needed=True)
+        self._retire(worker, replace=self.idle.qsize() < self.size)
         return reply
 
     def _wait(self, worker: Worker, until: float) -> QueryReply | None:
@@ -263,10 +273,7 @@ class WorkerPool:
                 raise QueryTooLarge
         return None
 
-    def _retire(self, worker: Worker, replace: bool, keep_if_needed: bool = False) -> None:
-        if keep_if_needed and self.idle.qsize() < self.size:
-            self.idle.put(worker)
-            return
+    def _retire(self, worker: Worker, replace: bool) -> None:
         worker.stop()
         with self.lock:
             if worker in self.workers:

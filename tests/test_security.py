@@ -1,0 +1,172 @@
+"""Reliability and security: headers, no reaching out, per-client limits, runaway queries."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from homs_kg.graph.build import BuildReport
+
+from .clients import client_at
+from .conftest import LiveServer
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+SIMPLE = "ASK { ?s ?p ?o }"
+WIKIDATA = "https://query.wikidata.org/sparql"
+
+
+@pytest.mark.parametrize("path", ["/", "/page/resource/homs", "/sparql?query=ASK%7B%7D",
+                                  "/resource/nothing-here", "/-/timeline"])  # fmt: skip
+def test_security_headers_on_every_answer(live_server: LiveServer, path: str) -> None:
+    headers = requests.get(f"{live_server.url}{path}", timeout=30, allow_redirects=False).headers
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self';" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[int, list[object]]]:
+    """A loopback port recording every connection made to it."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    sock.settimeout(0.2)
+    accepted: list[object] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                accepted.append(sock.accept())
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield sock.getsockname()[1], accepted
+    stop.set()
+    thread.join(2)
+    sock.close()
+
+
+@pytest.mark.parametrize("how", ["update-form", "update-body", "update-param", "load-as-query"])
+def test_load_never_connects(live_server: LiveServer, listener, how: str) -> None:
+    port, accepted = listener
+    load = f"LOAD <http://127.0.0.1:{port}/data.ttl>"
+    url = f"{live_server.url}/sparql"
+    if how == "update-form":
+        response = requests.post(url, data={"update": load}, timeout=30)
+    elif how == "update-body":
+        response = requests.post(url, data=load, timeout=30,
+                                 headers={"Content-Type": "application/sparql-update"})  # fmt: skip
+    elif how == "update-param":
+        response = requests.get(f"{live_server.url}/healthz", params={"update": load}, timeout=30)
+    else:
+        response = requests.get(url, params={"query": load}, timeout=30)
+    assert response.status_code in (400, 403)
+    assert accepted == []
+
+
+class Redirector(http.server.BaseHTTPRequestHandler):
+    target = ""
+
+    def do_POST(self) -> None:
+        self.send_response(302)
+        self.send_header("Location", Redirector.target)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_redirect_off_the_allowlist_is_not_followed(cli, built: BuildReport, data_dir: Path,
+                                                      listener) -> None:  # fmt: skip
+    port, accepted = listener
+    Redirector.target = f"http://127.0.0.1:{port}/sparql"
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirector)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = cli("query", f"SELECT * WHERE {{ SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }}",
+                     "--data-dir", str(data_dir), "--service-map",
+                     f"{WIKIDATA}=http://127.0.0.1:{server.server_port}/sparql")  # fmt: skip
+    finally:
+        server.shutdown()
+    assert result.exit_code == 1
+    assert accepted == []
+
+
+@pytest.fixture(scope="module")
+def limited_server(built: BuildReport, data_dir: Path) -> Iterator[LiveServer]:
+    server = LiveServer(data_dir, "--timeout", "3", "--query-workers", "2", "--long-queries", "4",
+                        "--client-concurrency", "1")  # fmt: skip
+    yield server
+    server.stop()
+
+
+def test_a_client_over_its_concurrency_gets_429(limited_server: LiveServer) -> None:
+    url = f"{limited_server.url}/sparql"
+    client = client_at("127.0.0.21")
+    runaway = threading.Thread(target=lambda: client_at("127.0.0.21").get(
+        url, params={"query": RUNAWAY}, timeout=30))  # fmt: skip
+    runaway.start()
+    try:
+        deadline = time.monotonic() + 10
+        response = client.get(url, params={"query": SIMPLE}, timeout=30)
+        while response.status_code == 200 and time.monotonic() < deadline:
+            response = client.get(url, params={"query": SIMPLE}, timeout=30)  # until it is running
+        assert response.status_code == 429
+        assert response.headers["Retry-After"] == "1"
+        other = client_at("127.0.0.22").get(url, params={"query": SIMPLE}, timeout=30)
+        assert other.status_code == 200
+    finally:
+        runaway.join(30)
+
+
+def test_runaway_queries_do_not_hold_up_simple_ones(limited_server: LiveServer) -> None:
+    url = f"{limited_server.url}/sparql"
+    outcomes: dict[str, int] = {}
+
+    def run_away(address: str) -> None:
+        outcomes[address] = (
+            client_at(address).get(url, params={"query": RUNAWAY}, timeout=60).status_code
+        )
+
+    threads = [threading.Thread(target=run_away, args=(f"127.0.0.{30 + n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    simple = client_at("127.0.0.40")
+    latencies = []
+    while any(thread.is_alive() for thread in threads) and len(latencies) < 50:
+        started = time.monotonic()
+        response = simple.get(url, params={"query": SIMPLE}, timeout=30)
+        latencies.append(time.monotonic() - started)
+        assert response.status_code == 200
+    for thread in threads:
+        thread.join(60)
+    print(f"simple queries during 4 runaway ones: {len(latencies)}, "
+          f"slowest {max(latencies) * 1000:.0f} ms")  # fmt: skip
+    assert sorted(outcomes.values()) == [503, 503, 503, 503]
+    assert latencies  # simple queries were answered while the runaway ones ran
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f "
+    'FILTER(REGEX(CONCAT(STR(?c), STR(?f)), "(a|aa)+(b|bb)+$")) }',
+    "SELECT * WHERE { ?s ?p ?o } OFFSET 1000000000000",
+    "SELECT * WHERE { ?s ?p ?o } ORDER BY ?o LIMIT 1 OFFSET 99999999",
+])  # fmt: skip
+def test_heavy_queries_end_cleanly(limited_server: LiveServer, query: str) -> None:
+    response = client_at("127.0.0.50").get(f"{limited_server.url}/sparql", params={"query": query},
+                                          timeout=60)  # fmt: skip
+    assert response.status_code in (200, 503)
+    assert requests.get(f"{limited_server.url}/healthz", timeout=30).status_code == 200
