@@ -9,9 +9,12 @@ store. The previous store is kept; older ones are removed.
 from __future__ import annotations
 
 import datetime
+import fcntl
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +24,6 @@ from .dumps import write_dumps
 from .errors import BuildError
 
 CURRENT = "current"
-KEEP_STORES = 2
 
 
 class StoreMissing(BuildError):
@@ -42,26 +44,41 @@ def new_build_id() -> str:
 def write_store(
     data_dir: Path, quads: list[Quad], metadata: dict, prefixes: dict[str, str] | None = None
 ) -> StoreInfo:
-    """Load ``quads`` into a new store folder, write its dumps, and make it the current one."""
+    """Load ``quads`` into a new store folder, write its dumps, and make it the current one.
+
+    One build at a time per data directory (an exclusive lock on the folder itself): a second
+    build waits instead of having its half-written folder pruned by the first."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    build_id = new_build_id()
-    building = data_dir / f".building-{build_id}"
-    store = Store(str(building))
-    store.bulk_extend(quads)
-    store.flush()
-    del store
-    write_dumps(quads, data_dir / f".building-{build_id}.dumps", prefixes or {})
-    os.rename(data_dir / f".building-{build_id}.dumps", data_dir / f"store-{build_id}.dumps")
-    target = data_dir / f"store-{build_id}"
-    metadata = {**metadata, "build_id": build_id}
-    (data_dir / f"store-{build_id}.json").write_text(json.dumps(metadata, indent=2) + "\n")
-    os.rename(building, target)
-    link = data_dir / f".current-{build_id}"
-    os.symlink(target.name, link)
-    os.replace(link, data_dir / CURRENT)
-    _fsync_dir(data_dir)
-    _prune(data_dir)
+    with build_lock(data_dir):
+        _prune(data_dir)  # leftovers of builds killed earlier
+        build_id = new_build_id()
+        building = data_dir / f".building-{build_id}"
+        store = Store(str(building))
+        store.bulk_extend(quads)
+        store.flush()
+        del store
+        write_dumps(quads, data_dir / f".building-{build_id}.dumps", prefixes or {})
+        os.rename(data_dir / f".building-{build_id}.dumps", data_dir / f"store-{build_id}.dumps")
+        target = data_dir / f"store-{build_id}"
+        metadata = {**metadata, "build_id": build_id}
+        (data_dir / f"store-{build_id}.json").write_text(json.dumps(metadata, indent=2) + "\n")
+        os.rename(building, target)
+        link = data_dir / f".current-{build_id}"
+        os.symlink(target.name, link)
+        os.replace(link, data_dir / CURRENT)
+        _fsync_dir(data_dir)
+        _prune(data_dir)
     return StoreInfo(target, build_id, metadata)
+
+
+@contextmanager
+def build_lock(data_dir: Path) -> Iterator[None]:
+    descriptor = os.open(data_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock, also when the build is killed
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -73,15 +90,22 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _prune(data_dir: Path) -> None:
-    """Keep the newest stores; remove older ones and leftovers of interrupted builds."""
+    """Keep the live store and the newest one older than it (the previous build); remove every
+    other store, files of stores that are gone, and leftovers of interrupted builds."""
     live = current_path(data_dir)
-    stores = sorted((p for p in data_dir.glob("store-*") if p.is_dir() and not p.suffix),
-                    reverse=True)  # fmt: skip
-    for old in stores[KEEP_STORES:]:
-        if old != live:
+    stores = sorted(p for p in data_dir.glob("store-*") if p.is_dir() and not p.suffix)
+    older = [p for p in stores if live is not None and p.name < live.name]
+    keep = {live, older[-1] if older else None}
+    for old in stores:
+        if old not in keep:
             shutil.rmtree(old, ignore_errors=True)
-            shutil.rmtree(dumps_path(old), ignore_errors=True)
-            old.with_name(old.name + ".json").unlink(missing_ok=True)
+    for extra in [*data_dir.glob("store-*.dumps"), *data_dir.glob("store-*.json")]:
+        if (data_dir / extra.name.rsplit(".", 1)[0]).is_dir():
+            continue
+        if extra.is_dir():
+            shutil.rmtree(extra, ignore_errors=True)
+        else:
+            extra.unlink(missing_ok=True)
     for leftover in data_dir.glob(".building-*"):
         shutil.rmtree(leftover, ignore_errors=True)  # a store or dumps folder of a killed build
     for leftover in data_dir.glob(".current-*"):

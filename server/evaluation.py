@@ -17,7 +17,7 @@ import queue
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -54,6 +54,7 @@ class QueryReply:
     rows: int = 0
     truncated: bool = False
     offered: tuple[str, ...] = field(default_factory=tuple)
+    build_id: str = ""  # the build that answered (a swap may happen while the query runs)
 
 
 def result_kind(results: object) -> str:
@@ -128,7 +129,8 @@ def worker_main(
             reply = evaluate(store, job, Path(spool), max_rows, policy)
         except Exception as error:
             reply = QueryReply(500, f"internal error: {type(error).__name__}")
-        connection.send(reply)
+        build_id = opened.name.removeprefix("store-") if opened else ""
+        connection.send(replace(reply, build_id=build_id))
 
 
 class QueryTimeout(Exception):

@@ -8,6 +8,7 @@ The service is read-only: an update operation (section 2.2), on any route, is re
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -117,7 +118,9 @@ def endpoint() -> Response:
     etag = result_etag(job)
     if request.method == "GET" and not_modified(etag):
         return cached(Response(status=304), etag)
-    return cached(answer(run(job)), etag)
+    reply = run(job)
+    build = reply.build_id or None  # the build that answered, even if a swap came meanwhile
+    return cached(answer(reply), result_etag(job, build), build)
 
 
 def self_description() -> Response:
@@ -183,10 +186,19 @@ def stream_file(path: Path) -> Iterator[bytes]:
         path.unlink(missing_ok=True)
 
 
-def result_etag(job: QueryJob) -> str:
+def result_etag(job: QueryJob, build: str | None = None) -> str:
     """Results change only with the store: the build id and the request name them."""
     digest = hashlib.sha256(repr(job).encode()).hexdigest()[:32]
-    return f"{service()['store'].build_id}-{digest}"
+    return f"{build or service()['store'].build_id}-{digest}"
+
+
+def build_time(build: str) -> datetime.datetime:
+    """A build id is its UTC build time (graph/store.py new_build_id)."""
+    try:
+        stamp = datetime.datetime.strptime(build, "%Y%m%dT%H%M%S%fZ")
+    except ValueError:
+        return service()["store"].built_at
+    return stamp.replace(tzinfo=datetime.UTC)
 
 
 def not_modified(etag: str) -> bool:
@@ -197,10 +209,10 @@ def not_modified(etag: str) -> bool:
     return since is not None and service()["store"].built_at.replace(microsecond=0) <= since
 
 
-def cached(response: Response, etag: str) -> Response:
+def cached(response: Response, etag: str, build: str | None = None) -> Response:
     store, config = service()["store"], service()["config"]
     response.set_etag(etag)
-    response.last_modified = store.built_at
+    response.last_modified = build_time(build) if build else store.built_at
     response.headers["Cache-Control"] = f"public, max-age={config.cache_seconds}"
     response.headers["Vary"] = "Accept"
     return response
