@@ -24,8 +24,15 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, seriali
 from homs_kg.graph.dumps import DUMPS
 from homs_kg.graph.vocabulary import DCTERMS, RDF, RDFS, XSD, MintedIris, Namespace
 
-from .errors import NotAcceptable, NotFound, ServiceUnavailable
-from .evaluation import Busy, QueryTimeout, QueryTooLarge, WorkerCrashed
+from .errors import (
+    Busy,
+    NotAcceptable,
+    NotFound,
+    QueryTimeout,
+    QueryTooLarge,
+    ServiceUnavailable,
+    WorkerCrashed,
+)
 from .negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, essence, negotiate
 from .store_access import SparqlStore, select_rows
 

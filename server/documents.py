@@ -16,6 +16,7 @@ from pyoxigraph import NamedNode, RdfFormat, Triple, parse
 
 from homs_kg.graph.vocabulary import MintedIris
 
+from .errors import ServiceUnavailable
 from .evaluation import QueryJob
 from .store_access import INTERNAL_MAX_ROWS, SparqlStore, select_rows
 
@@ -73,7 +74,7 @@ def document_triples(store: SparqlStore, iri: str, iris: MintedIris) -> list[Tri
     """The document's triples, for the HTML page."""
     reply = store.run(document_job(iri, iris, RdfFormat.N_TRIPLES))
     if reply.status != 200:
-        raise RuntimeError(f"document query failed ({reply.status}): {reply.message}")
+        raise ServiceUnavailable(f"the document query failed ({reply.status}): {reply.message}")
     path = Path(reply.path)
     try:
         with path.open("rb") as data:

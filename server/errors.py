@@ -77,6 +77,34 @@ def problem(status: int, detail: str, headers: dict[str, str] | None = None) -> 
     return response
 
 
+def overloaded(error: Exception) -> Response:
+    """A query the service ran for itself (a page, a count) hit a limit: busy, not broken."""
+    return problem(503, "the service is busy; try again shortly", {"Retry-After": "5"})
+
+
+# --- the limits of query evaluation (raised by evaluation.py, answered 503 unless a view
+# decides otherwise, as /sparql does with its own messages) ---
+
+
+class QueryTimeout(Exception):
+    """The query ran past the time limit and its worker was ended."""
+
+
+class QueryTooLarge(Exception):
+    """The query's evaluation grew past the memory limit and its worker was ended."""
+
+
+class WorkerCrashed(Exception):
+    """The worker process ended while evaluating (for instance on a pathologically deep query)."""
+
+
+class Busy(Exception):
+    """No worker became free in time, or too many long queries are running already."""
+
+
+OVERLOAD = (QueryTimeout, QueryTooLarge, WorkerCrashed, Busy)
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError) -> Response:
@@ -87,6 +115,9 @@ def register_error_handlers(app: Flask) -> None:
         headers = dict(error.get_headers())
         headers.pop("Content-Type", None)
         return problem(error.code or 500, error.description or "", headers)
+
+    for overload in OVERLOAD:
+        app.register_error_handler(overload, overloaded)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:

@@ -25,6 +25,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 
 from homs_kg.graph.store import current_path
 
+from .errors import Busy, QueryTimeout, QueryTooLarge, WorkerCrashed
 from .federation import ServicePolicy, ServiceRefused, prepare_query
 from .negotiation import essence, format_by_name, negotiate, offered_for
 from .results import write_results
@@ -131,22 +132,6 @@ def worker_main(
             reply = QueryReply(500, f"internal error: {type(error).__name__}")
         build_id = opened.name.removeprefix("store-") if opened else ""
         connection.send(replace(reply, build_id=build_id))
-
-
-class QueryTimeout(Exception):
-    """The query ran past the time limit and its worker was ended."""
-
-
-class QueryTooLarge(Exception):
-    """The query's evaluation grew past the memory limit and its worker was ended."""
-
-
-class WorkerCrashed(Exception):
-    """The worker process ended while evaluating (for instance on a pathologically deep query)."""
-
-
-class Busy(Exception):
-    """No worker became free in time, or too many long queries are running already."""
 
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")

@@ -33,7 +33,8 @@ from pyoxigraph import (
 
 from homs_kg.graph.vocabulary import DCTERMS, PROV, RDF, XSD, MintedIris
 
-from .evaluation import QueryJob, QueryReply, QueryTimeout, spool_results
+from .errors import QueryTimeout
+from .evaluation import QueryJob, QueryReply, spool_results
 from .federation import ServicePolicy, ServiceRefused, check_services
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"

@@ -20,14 +20,18 @@ from .description import service_description
 from .errors import (
     BadGateway,
     BadRequest,
+    Busy,
     Forbidden,
     NotAcceptable,
     PayloadTooLarge,
+    QueryTimeout,
+    QueryTooLarge,
     ServiceError,
     ServiceUnavailable,
     UnsupportedMediaType,
+    WorkerCrashed,
 )
-from .evaluation import Busy, QueryJob, QueryReply, QueryTimeout, QueryTooLarge, WorkerCrashed
+from .evaluation import QueryJob, QueryReply
 from .negotiation import format_by_name
 from .ui import query_page
 

@@ -14,6 +14,7 @@ from typing import Protocol
 from homs_kg.graph.dumps import DUMPS
 from homs_kg.graph.store import current_store, dumps_path
 
+from .errors import ServiceUnavailable
 from .evaluation import Limits, QueryJob, QueryReply, WorkerPool
 from .federation import ServicePolicy
 
@@ -76,7 +77,7 @@ def select_rows(store: SparqlStore, query: str) -> list[dict[str, str]]:
     Its rows are not cut at the clients' --max-rows (only at INTERNAL_MAX_ROWS)."""
     reply = store.run(QueryJob(query, format="json", max_rows=INTERNAL_MAX_ROWS))
     if reply.status != 200:
-        raise RuntimeError(f"internal query failed ({reply.status}): {reply.message}")
+        raise ServiceUnavailable(f"an internal query failed ({reply.status}): {reply.message}")
     path = Path(reply.path)
     try:
         body = json.loads(path.read_bytes())
