@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import os
 import socket
 import threading
 import time
@@ -132,9 +133,27 @@ def test_a_client_over_its_concurrency_gets_429(limited_server: LiveServer) -> N
         runaway.join(30)
 
 
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and its descendants (Linux /proc)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * PAGE
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (OSError, IndexError, ValueError):
+            continue
+        pending += [int(child) for child in children]
+    return total
+
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
 def test_runaway_queries_do_not_hold_up_simple_ones(limited_server: LiveServer) -> None:
     url = f"{limited_server.url}/sparql"
     outcomes: dict[str, int] = {}
+    peak = 0
 
     def run_away(address: str) -> None:
         outcomes[address] = (
@@ -147,14 +166,15 @@ def test_runaway_queries_do_not_hold_up_simple_ones(limited_server: LiveServer) 
     simple = client_at("127.0.0.40")
     latencies = []
     while any(thread.is_alive() for thread in threads) and len(latencies) < 50:
+        peak = max(peak, tree_rss(limited_server.process.pid))
         started = time.monotonic()
         response = simple.get(url, params={"query": SIMPLE}, timeout=30)
         latencies.append(time.monotonic() - started)
         assert response.status_code == 200
     for thread in threads:
         thread.join(60)
-    print(f"simple queries during 4 runaway ones: {len(latencies)}, "
-          f"slowest {max(latencies) * 1000:.0f} ms")  # fmt: skip
+    print(f"simple queries during 4 runaway ones: {len(latencies)}, slowest "
+          f"{max(latencies) * 1000:.0f} ms; server memory peak {peak / 2**20:.0f} MB")  # fmt: skip
     assert sorted(outcomes.values()) == [503, 503, 503, 503]
     assert latencies  # simple queries were answered while the runaway ones ran
 
