@@ -16,6 +16,7 @@ from homs_kg.graph.vocabulary import DEFAULT_BASE_IRI
 
 HEADER_KEYS = ("title", "title@ar", "question", "shows")
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_NAME = 100  # a longer name is none of ours (and would overflow a file name)
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def load_catalogue(
 
 def find_query(name: str, base_iri: str = DEFAULT_BASE_IRI) -> CatalogueQuery | None:
     """The named query, or None (a name is a slug: no path can be smuggled in)."""
-    if not NAME.match(name):
+    if len(name) > MAX_NAME or not NAME.match(name):
         return None
     path = queries_dir() / f"{name}.rq"
     return read_query(path, base_iri) if path.is_file() else None

@@ -64,15 +64,24 @@ def result_kind(results: object) -> str:
     return "solutions" if isinstance(results, QuerySolutions) else "graph"
 
 
-def evaluate(
-    store: Store, job: QueryJob, spool: Path, max_rows: int, policy: ServicePolicy
-) -> QueryReply:
-    """Run one query and write its results; every client error becomes a 4xx reply."""
-    dataset = {"use_default_graph_as_union": not job.default_graphs}
+def dataset_of(job: QueryJob) -> dict:
+    """The RDF dataset of a protocol request (union default graph unless graphs are named)."""
+    dataset: dict = {"use_default_graph_as_union": not job.default_graphs}
     if job.default_graphs:
         dataset["default_graph"] = [NamedNode(g) for g in job.default_graphs]
     if job.named_graphs:
         dataset["named_graphs"] = [NamedNode(g) for g in job.named_graphs]
+    return dataset
+
+
+def evaluate(
+    store: Store, job: QueryJob, spool: Path, max_rows: int, policy: ServicePolicy
+) -> QueryReply:
+    """Run one query and write its results; every client error becomes a 4xx reply."""
+    try:
+        dataset = dataset_of(job)
+    except ValueError as error:
+        return QueryReply(400, f"invalid graph IRI in default-graph-uri/named-graph-uri: {error}")
     try:
         query = prepare_query(job.query, policy, None)
         results = store.query(query, **dataset)

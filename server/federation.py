@@ -56,6 +56,8 @@ def service_targets(query: str) -> list[str | None]:
         return []
     try:
         algebra = translateQuery(parseQuery(query)).algebra
+    except RecursionError:
+        raise ServiceRefused("the query is nested too deeply to check its SERVICE") from None
     except (ParseException, ValueError, TypeError, AttributeError) as error:
         raise ServiceRefused(f"the query's SERVICE targets cannot be checked: {error}") from error
     found: list[str | None] = []

@@ -11,7 +11,7 @@ with ``Vary: Accept``. The documents list each other with ``Link: rel="alternate
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, redirect, request
-from pyoxigraph import RdfFormat
+from pyoxigraph import NamedNode, RdfFormat
 
 from homs_kg.graph.vocabulary import MintedIris
 
@@ -51,9 +51,19 @@ def is_graph(path: str) -> bool:
     return path.startswith("graph/")
 
 
+def is_iri(text: str) -> bool:
+    """Whether ``text`` is a valid IRI (RFC 3987, as pyoxigraph checks it): only then may it be
+    written into a query as <…>, since no valid IRI holds '>', spaces or quotes."""
+    try:
+        NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 def known(path: str) -> bool:
     """Whether the dataset holds the thing ``path`` names (a named graph: holds that graph)."""
-    if path.split("/", 1)[0] not in THINGS or "#" in path:
+    if path.split("/", 1)[0] not in THINGS or "#" in path or not is_iri(iri_of(path)):
         return False
     if is_graph(path):
         return bool(select_rows(store(), f"SELECT ?s WHERE {{ GRAPH <{iri_of(path)}> "

@@ -86,6 +86,8 @@ def parse_batch(raw: str, index: LabelIndex) -> list[tuple[str, Query]]:
         batch = json.loads(raw)
     except ValueError as error:
         raise BadRequest(f"'queries' is not valid JSON: {error}") from None
+    except RecursionError:
+        raise BadRequest("'queries' is nested too deeply") from None
     if not isinstance(batch, dict):
         raise BadRequest('\'queries\' must be a JSON object of queries, e.g. {"q0": {"query": …}}')
     if len(batch) > BATCH_SIZE:
