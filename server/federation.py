@@ -18,7 +18,6 @@ import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from pyparsing import ParseException
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -58,7 +57,7 @@ def service_targets(query: str) -> list[str | None]:
         algebra = translateQuery(parseQuery(query)).algebra
     except RecursionError:
         raise ServiceRefused("the query is nested too deeply to check its SERVICE") from None
-    except (ParseException, ValueError, TypeError, AttributeError) as error:
+    except Exception as error:  # noqa: BLE001 - rdflib also raises bare Exception (unknown prefix)
         raise ServiceRefused(f"the query's SERVICE targets cannot be checked: {error}") from error
     found: list[str | None] = []
     collect_services(algebra, found)
