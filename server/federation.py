@@ -57,7 +57,7 @@ def service_targets(query: str) -> list[str | None]:
         algebra = translateQuery(parseQuery(query)).algebra
     except RecursionError:
         raise ServiceRefused("the query is nested too deeply to check its SERVICE") from None
-    except Exception as error:  # noqa: BLE001 - rdflib also raises bare Exception (unknown prefix)
+    except Exception as error:  # rdflib also raises a bare Exception (unknown prefix)
         raise ServiceRefused(f"the query's SERVICE targets cannot be checked: {error}") from error
     found: list[str | None] = []
     collect_services(algebra, found)
