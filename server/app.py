@@ -14,6 +14,7 @@ from .errors import register_error_handlers
 from .evaluation import Limits
 from .linked_data import linked_data
 from .meta import meta
+from .openapi import openapi
 from .pages import pages
 from .reconcile import reconcile
 from .remote_store import RemoteStore
@@ -30,6 +31,23 @@ CORS_HEADERS = {
     "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Modified-Since",
     "Access-Control-Expose-Headers": "ETag, Last-Modified, X-Result-Truncated, X-Result-Limit",
     "Access-Control-Max-Age": "86400",
+}
+
+
+# Strict by default: only this server's own scripts, styles, fonts and images; inline styles are
+# allowed because the query editor (CodeMirror in YASGUI) positions its elements with them; the
+# query UI fetches its prefix list from a data: URL. JSON-LD data blocks are not scripts.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
 }
 
 
@@ -52,6 +70,7 @@ def create_app(config: ServerConfig | None = None, store: SparqlStore | None = N
     app.register_blueprint(pages)
     app.register_blueprint(search_blueprint)
     app.register_blueprint(reconcile)
+    app.register_blueprint(openapi)
     app.before_request(start_timer)
     app.after_request(finish_response)
     return app
@@ -72,8 +91,10 @@ def start_timer() -> None:
 
 
 def finish_response(response: Response) -> Response:
-    """CORS on every answer (the data is public), then one access-log line with the timing."""
+    """CORS (the data is public) and security headers on every answer, then one access-log line
+    with the timing."""
     response.headers.update(CORS_HEADERS)
+    response.headers.update(SECURITY_HEADERS)
     elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
     access_log.info(
         '%s "%s %s" %s %s %.1fms',

@@ -117,20 +117,22 @@ def limited_server(built: BuildReport, data_dir: Path) -> Iterator[LiveServer]:
 def test_a_client_over_its_concurrency_gets_429(limited_server: LiveServer) -> None:
     url = f"{limited_server.url}/sparql"
     client = client_at("127.0.0.21")
-    runaway = threading.Thread(target=lambda: client_at("127.0.0.21").get(
-        url, params={"query": RUNAWAY}, timeout=30))  # fmt: skip
-    runaway.start()
-    try:
-        deadline = time.monotonic() + 10
-        response = client.get(url, params={"query": SIMPLE}, timeout=30)
-        while response.status_code == 200 and time.monotonic() < deadline:
-            response = client.get(url, params={"query": SIMPLE}, timeout=30)  # until it is running
-        assert response.status_code == 429
-        assert response.headers["Retry-After"] == "1"
-        other = client_at("127.0.0.22").get(url, params={"query": SIMPLE}, timeout=30)
-        assert other.status_code == 200
-    finally:
+    response = None
+    for _attempt in range(3):  # a loaded machine may end the runaway before the check comes
+        runaway = threading.Thread(target=lambda: client_at("127.0.0.21").get(
+            url, params={"query": RUNAWAY}, timeout=30))  # fmt: skip
+        runaway.start()
+        while runaway.is_alive():
+            response = client.get(url, params={"query": SIMPLE}, timeout=30)
+            if response.status_code == 429:
+                break
         runaway.join(30)
+        if response is not None and response.status_code == 429:
+            break
+    assert response is not None and response.status_code == 429
+    assert response.headers["Retry-After"] == "1"
+    other = client_at("127.0.0.22").get(url, params={"query": SIMPLE}, timeout=30)
+    assert other.status_code == 200
 
 
 def tree_rss(pid: int) -> int:
