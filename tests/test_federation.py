@@ -5,7 +5,6 @@ request leaves; and other engines can call this endpoint by SERVICE."""
 from __future__ import annotations
 
 import http.server
-import socket
 import subprocess
 import sys
 import threading
@@ -205,31 +204,6 @@ def test_each_outbound_call_has_its_own_time_limit(
     )
     assert result.exit_code == 1
     assert result.output.startswith("error: query evaluation failed")
-
-
-@pytest.fixture
-def listener() -> Iterator[tuple[int, list[object]]]:
-    """A loopback port that records every connection made to it."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    sock.settimeout(0.2)
-    accepted: list[object] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                accepted.append(sock.accept())
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield sock.getsockname()[1], accepted
-    stop.set()
-    thread.join(2)
-    sock.close()
 
 
 @pytest.mark.parametrize(
