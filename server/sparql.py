@@ -66,7 +66,7 @@ def single(values: list[str], name: str) -> str | None:
 
 def job_from_request() -> QueryJob | None:
     """The query job of a protocol request, or None when it carries no query."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         params, query = request.args, single(request.args.getlist("query"), "query")
     elif request.mimetype == FORM:
         params, query = request.form, single(request.form.getlist("query"), "query")

@@ -987,12 +987,6 @@ def test_corpus_covers_every_kind() -> None:
     assert sum(counts.values()) == len(CORPUS) >= 300
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="415: sparql.job_from_request treats every method but GET as a POST; HEAD of "
-    "/sparql?query=... is answered 415 (a 4xx, not a crash; reported, not part of the corpus)",
-)
 def test_head_of_a_query_is_answered_like_get(live_server: LiveServer) -> None:
     """HEAD is GET without the body (RFC 9110 section 9.3.2)."""
     case = Hostile("head-query", "wrong keyword", url("/sparql", query=PERSONS), ok(200), "HEAD")
