@@ -162,5 +162,5 @@ def test_runaway_queries_do_not_hold_up_simple_ones(limited_server: LiveServer) 
 def test_heavy_queries_end_cleanly(limited_server: LiveServer, query: str) -> None:
     response = client_at("127.0.0.50").get(f"{limited_server.url}/sparql", params={"query": query},
                                           timeout=60)  # fmt: skip
-    assert response.status_code in (200, 503)
+    assert response.status_code in (200, 400, 503)  # answered, refused, or ended at a limit
     assert requests.get(f"{limited_server.url}/healthz", timeout=30).status_code == 200
