@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import fcntl
+import functools
 import json
 import os
 import shutil
@@ -127,6 +128,12 @@ def current_store(data_dir: Path) -> StoreInfo:
     path = current_path(data_dir)
     if path is None or not path.is_dir():
         raise StoreMissing(f"no store in {data_dir}: run 'homs-kg build' first")
+    return store_info(path)
+
+
+@functools.lru_cache(maxsize=16)
+def store_info(path: Path) -> StoreInfo:
+    """A build's folder and metadata: read once, since a build is never changed after its swap."""
     metadata_path = path.with_name(path.name + ".json")
     metadata = json.loads(metadata_path.read_text()) if metadata_path.exists() else {}
     return StoreInfo(path, metadata.get("build_id", path.name.removeprefix("store-")), metadata)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
@@ -72,9 +71,5 @@ def table(query: CatalogueQuery) -> tuple[list[dict[str, dict]], list[str]]:
     reply = run(QueryJob(query.text, format="json"))
     if reply.status != 200:
         answer(reply)  # raises the matching error
-    path = Path(reply.path)
-    try:
-        body = json.loads(path.read_bytes())
-    finally:
-        path.unlink(missing_ok=True)
+    body = json.loads(reply.read())
     return body["results"]["bindings"], body["head"]["vars"]

@@ -10,8 +10,6 @@ resources it points to; and the evidence records of all those statements with th
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pyoxigraph import NamedNode, RdfFormat, Triple, parse
 
 from homs_kg.graph.vocabulary import MintedIris
@@ -32,22 +30,32 @@ def prologue(iris: MintedIris) -> str:
 
 
 def describe_query(iri: str, iris: MintedIris) -> str:
-    """The CONSTRUCT of a resource's document (see the module docstring)."""
-    facts = " ".join(NEIGHBOUR_FACTS)
+    """The CONSTRUCT of a resource's document (see the module docstring).
+
+    Every branch starts from the resource, so the cost follows the size of its neighbourhood,
+    not of the store: hash parts are reached through the resource's links (up to two hops, as an
+    evidence record's ``#target`` leads to its ``#quote``) and the statements reified about it;
+    the neighbours' facts are filtered after the neighbour is bound.
+    """
+    facts = ", ".join(NEIGHBOUR_FACTS)
     hash_prefix = iri + "#"
-    evidence = (f'{{ {{ <{iri}> hkg:evidence ?e }} UNION {{ ?part hkg:evidence ?e '
-                f'FILTER(STRSTARTS(STR(?part), "{hash_prefix}")) }} }}')  # fmt: skip
+    parts = (
+        f"{{ {{ <{iri}> ?l0 ?part }} UNION {{ <{iri}> ?l0 ?hop . ?hop ?l1 ?part }} "
+        f"UNION {{ ?part rdf:subject <{iri}> }} "
+        f'FILTER(isIRI(?part) && STRSTARTS(STR(?part), "{hash_prefix}")) }}'
+    )
+    evidence = f"{{ {{ <{iri}> hkg:evidence ?e }} UNION {{ {parts} ?part hkg:evidence ?e }} }}"
     return (
         prologue(iris)
         + f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   {{ BIND(<{iri}> AS ?s) ?s ?p ?o }}
-  UNION {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{hash_prefix}")) }}
+  UNION {{ {parts} BIND(?part AS ?s) ?s ?p ?o }}
   UNION {{ <{iri}> ?link ?s FILTER(isBlank(?s)) ?s ?p ?o }}
   UNION {{ ?s ?p <{iri}> BIND(<{iri}> AS ?o) }}
-  UNION {{ VALUES ?p {{ {facts} }} ?s ?link <{iri}> FILTER(!STRSTARTS(STR(?s), "{hash_prefix}"))
-           ?s ?p ?o }}
-  UNION {{ VALUES ?p {{ {facts} }} {{ <{iri}> ?link ?s }} UNION {{ ?part ?link ?s
-           FILTER(STRSTARTS(STR(?part), "{hash_prefix}")) }} FILTER(isIRI(?s)) ?s ?p ?o }}
+  UNION {{ ?s ?link <{iri}> FILTER(!STRSTARTS(STR(?s), "{hash_prefix}"))
+           ?s ?p ?o FILTER(?p IN ({facts})) }}
+  UNION {{ {{ <{iri}> ?link ?s }} UNION {{ {parts} ?part ?link ?s }} FILTER(isIRI(?s))
+           ?s ?p ?o FILTER(?p IN ({facts})) }}
   UNION {{ {evidence} BIND(?e AS ?s) ?s ?p ?o }}
   UNION {{ {evidence} ?e oa:hasTarget ?s . ?s ?p ?o }}
   UNION {{ {evidence} ?e oa:hasTarget/oa:hasSelector ?s . ?s ?p ?o }}
@@ -75,12 +83,7 @@ def document_triples(store: SparqlStore, iri: str, iris: MintedIris) -> list[Tri
     reply = store.run(document_job(iri, iris, RdfFormat.N_TRIPLES))
     if reply.status != 200:
         raise ServiceUnavailable(f"the document query failed ({reply.status}): {reply.message}")
-    path = Path(reply.path)
-    try:
-        with path.open("rb") as data:
-            return list(parse(data, format=RdfFormat.N_TRIPLES))
-    finally:
-        path.unlink(missing_ok=True)
+    return list(parse(reply.read(), format=RdfFormat.N_TRIPLES))
 
 
 class Document:

@@ -11,15 +11,18 @@ is decided before the first byte is sent.
 from __future__ import annotations
 
 import contextlib
+import io
 import multiprocessing
 import os
 import queue
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import BinaryIO
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 
@@ -51,11 +54,28 @@ class QueryReply:
     status: int
     message: str = ""
     media_type: str = ""
-    path: str = ""
+    path: str = ""  # a large result: the spool file holding it
     rows: int = 0
     truncated: bool = False
     offered: tuple[str, ...] = field(default_factory=tuple)
     build_id: str = ""  # the build that answered (a swap may happen while the query runs)
+    body: bytes | None = None  # a small result, carried in the reply itself
+
+    def chunks(self, size: int = 64 * 1024) -> Iterator[bytes]:
+        """The result's bytes; a spool file is removed after (also when the reader stops)."""
+        if self.body is not None:
+            yield self.body
+            return
+        try:
+            with open(self.path, "rb") as results:
+                while chunk := results.read(size):
+                    yield chunk
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.path)
+
+    def read(self) -> bytes:
+        return b"".join(self.chunks())
 
 
 def result_kind(results: object) -> str:
@@ -105,20 +125,59 @@ def spool_results(results: object, job: QueryJob, spool: Path, max_rows: int) ->
         return QueryReply(
             406, "no acceptable result format; this query offers " + ", ".join(names), offered=names
         )
-    descriptor, path = tempfile.mkstemp(dir=spool, suffix=".result")
+    out = RollingSpool(spool)
     try:
-        with os.fdopen(descriptor, "wb") as out:
+        with out:
             capped = write_results(results, chosen, out, job.max_rows or max_rows)
     except OSError as error:
-        os.unlink(path)
+        out.discard()
         return QueryReply(502, f"query evaluation failed: {error}")
     return QueryReply(
         200,
         media_type=chosen.media_type,
-        path=path,
+        path=out.path,
+        body=out.inline,
         rows=capped.count if capped else 0,
         truncated=bool(capped and capped.truncated),
     )
+
+
+class RollingSpool(io.RawIOBase):
+    """Results kept in memory up to ``INLINE_BYTES`` (sent back with the reply, no file), then
+    written to a file in the spool folder, so a large result never sits whole in a process."""
+
+    INLINE_BYTES = 512 * 1024
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.buffer: io.BytesIO | None = io.BytesIO()
+        self.file: BinaryIO | None = None
+        self.path = ""
+        self.inline: bytes | None = None
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if self.buffer is not None and self.buffer.tell() + len(data) > self.INLINE_BYTES:
+            descriptor, self.path = tempfile.mkstemp(dir=self.folder, suffix=".result")
+            self.file = os.fdopen(descriptor, "wb")
+            self.file.write(self.buffer.getbuffer())
+            self.buffer = None
+        (self.buffer if self.buffer is not None else self.file).write(data)
+        return len(data)
+
+    def close(self) -> None:
+        if self.buffer is not None and self.inline is None:
+            self.inline = self.buffer.getvalue()
+        if self.file is not None:
+            self.file.close()
+        super().close()
+
+    def discard(self) -> None:
+        self.close()
+        if self.path:
+            os.unlink(self.path)
 
 
 def worker_main(

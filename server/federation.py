@@ -18,10 +18,6 @@ import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import URIRef
 
 WIKIDATA = "https://query.wikidata.org/sparql"
 SERVICE_KEYWORD = re.compile(r"\bSERVICE\b", re.IGNORECASE)
@@ -53,6 +49,10 @@ def service_targets(query: str) -> list[str | None]:
     """The SERVICE targets of a query, anywhere in it: an IRI, or None for a variable."""
     if not SERVICE_KEYWORD.search(query):
         return []
+    # rdflib (about 30 MB per process) is loaded only by the processes that meet a SERVICE
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         algebra = translateQuery(parseQuery(query)).algebra
     except RecursionError:
@@ -65,6 +65,9 @@ def service_targets(query: str) -> list[str | None]:
 
 
 def collect_services(node: object, found: list[str | None]) -> None:
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import URIRef
+
     if isinstance(node, CompValue):
         if node.name == "ServiceGraphPattern":
             term = node.get("term")

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
+from json.encoder import encode_basestring as json_string  # C: "...", non-ASCII kept
 from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
@@ -65,31 +66,36 @@ def write_results(results: object, fmt: object, out: BinaryIO, max_rows: int) ->
     return capped
 
 
-def json_term(term: object) -> dict:
+def json_term(term: object) -> str:
+    """A term as a SPARQL JSON RDF term object (section 3.2.2), already encoded."""
     if isinstance(term, NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, BlankNode):
-        return {"type": "bnode", "value": term.value}
+        return '{"type":"uri","value":' + json_string(term.value) + "}"
     if isinstance(term, Literal):
-        found = {"type": "literal", "value": term.value}
+        value = '{"type":"literal","value":' + json_string(term.value)
         if term.language:
-            found["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            found["datatype"] = term.datatype.value
-        return found
+            return value + ',"xml:lang":' + json_string(term.language) + "}"
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return value + "}"
+        return value + ',"datatype":' + json_string(datatype) + "}"
+    if isinstance(term, BlankNode):
+        return '{"type":"bnode","value":' + json_string(term.value) + "}"
     if isinstance(term, Triple):
-        return {
-            "type": "triple",
-            "value": {k: json_term(getattr(term, k)) for k in ("subject", "predicate", "object")},
-        }
+        parts = ",".join(
+            f'"{k}":' + json_term(getattr(term, k)) for k in ("subject", "predicate", "object")
+        )
+        return '{"type":"triple","value":{' + parts + "}}"
     raise TypeError(f"unexpected term {term!r}")
 
 
 def write_json(out: BinaryIO, names: list[str], rows: Iterable) -> None:
+    keys = [json_string(name) + ":" for name in names]
     out.write(b'{"head":{"vars":' + json.dumps(names).encode() + b'},"results":{"bindings":[')
-    for index, row in enumerate(rows):
-        binding = {n: json_term(row[n]) for n in names if row[n] is not None}
-        out.write((b"," if index else b"") + json.dumps(binding, ensure_ascii=False).encode())
+    separator = ""
+    for row in rows:
+        cells = ",".join(key + json_term(term) for key, term in zip(keys, row) if term is not None)
+        out.write(f"{separator}{{{cells}}}".encode())
+        separator = ","
     out.write(b"]}}")
 
 

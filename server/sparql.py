@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Iterator
-from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request
 
@@ -172,22 +170,13 @@ def answer(reply: QueryReply) -> Response:
     media = reply.media_type
     if "charset" not in media and (media.startswith("text/") or media.endswith("xml")):
         media += "; charset=utf-8"
-    response = Response(stream_file(Path(reply.path)), status=200, content_type=media)
+    body = reply.body if reply.body is not None else reply.chunks(CHUNK)  # streamed when large
+    response = Response(body, status=200, content_type=media)
     response.headers["Vary"] = "Accept"
     if reply.truncated:
         response.headers["X-Result-Truncated"] = "true"
         response.headers["X-Result-Limit"] = str(service()["config"].max_rows)
     return response
-
-
-def stream_file(path: Path) -> Iterator[bytes]:
-    """Stream a spooled result, then remove it (also when the client goes away)."""
-    try:
-        with path.open("rb") as results:
-            while chunk := results.read(CHUNK):
-                yield chunk
-    finally:
-        path.unlink(missing_ok=True)
 
 
 def result_etag(job: QueryJob, build: str | None = None) -> str:

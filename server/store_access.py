@@ -78,11 +78,7 @@ def select_rows(store: SparqlStore, query: str) -> list[dict[str, str]]:
     reply = store.run(QueryJob(query, format="json", max_rows=INTERNAL_MAX_ROWS))
     if reply.status != 200:
         raise ServiceUnavailable(f"an internal query failed ({reply.status}): {reply.message}")
-    path = Path(reply.path)
-    try:
-        body = json.loads(path.read_bytes())
-    finally:
-        path.unlink(missing_ok=True)
+    body = json.loads(reply.read())
     return [
         {name: cell["value"] for name, cell in row.items()} for row in body["results"]["bindings"]
     ]

@@ -275,10 +275,18 @@ def test_rows_beyond_the_limit_are_cut_and_announced(live_server: LiveServer) ->
     assert response.headers["X-Result-Limit"] == "500"
 
 
-def test_results_are_streamed_in_chunks(live_server: LiveServer) -> None:
-    response = get(live_server, query="SELECT * WHERE { ?s ?p ?o }")
+def test_large_results_are_streamed_in_chunks(live_server: LiveServer) -> None:
+    # 500 rows, each carrying the source's full text: several megabytes
+    query = "SELECT ?text ?s WHERE { ?x ?y ?text FILTER(STRLEN(?text) > 2000) ?s ?p ?o } LIMIT 500"
+    response = get(live_server, query=query)
     assert response.headers["Transfer-Encoding"] == "chunked"
     assert "Content-Length" not in response.headers
+    assert len(response.json()["results"]["bindings"]) == 500
+
+
+def test_small_results_are_sent_whole_with_their_length(live_server: LiveServer) -> None:
+    response = get(live_server, query=PERSONS)
+    assert int(response.headers["Content-Length"]) == len(response.content)
 
 
 def test_results_within_the_limit_are_not_marked(live_server: LiveServer) -> None:
