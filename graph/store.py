@@ -119,14 +119,16 @@ def dumps_path(store_path: Path) -> Path:
 
 
 def current_path(data_dir: Path) -> Path | None:
-    link = data_dir / CURRENT
-    return (data_dir / os.readlink(link)) if link.is_symlink() else None
+    try:
+        return data_dir / os.readlink(data_dir / CURRENT)  # one system call: asked per request
+    except OSError:  # no link (nothing built yet), or not a link
+        return None
 
 
 def current_store(data_dir: Path) -> StoreInfo:
     """The live store's folder and metadata, or StoreMissing."""
     path = current_path(data_dir)
-    if path is None or not path.is_dir():
+    if path is None:
         raise StoreMissing(f"no store in {data_dir}: run 'homs-kg build' first")
     return store_info(path)
 
@@ -134,6 +136,8 @@ def current_store(data_dir: Path) -> StoreInfo:
 @functools.lru_cache(maxsize=16)
 def store_info(path: Path) -> StoreInfo:
     """A build's folder and metadata: read once, since a build is never changed after its swap."""
+    if not path.is_dir():
+        raise StoreMissing(f"no store in {path.parent}: run 'homs-kg build' first")
     metadata_path = path.with_name(path.name + ".json")
     metadata = json.loads(metadata_path.read_text()) if metadata_path.exists() else {}
     return StoreInfo(path, metadata.get("build_id", path.name.removeprefix("store-")), metadata)

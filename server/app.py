@@ -18,6 +18,7 @@ from .openapi import openapi
 from .pages import pages
 from .reconcile import reconcile
 from .remote_store import RemoteStore
+from .result_cache import with_result_cache
 from .search import search_blueprint
 from .sparql import sparql
 from .store_access import EmbeddedStore, SparqlStore
@@ -78,12 +79,15 @@ def create_app(config: ServerConfig | None = None, store: SparqlStore | None = N
 
 def open_store(config: ServerConfig) -> SparqlStore:
     """The store the configuration names: a remote SPARQL store, or the embedded one."""
+    store: SparqlStore
     if config.store_url:
-        return RemoteStore(config.store_url, config.base_iri, config.timeout, config.max_rows,
-                           config.service_policy)  # fmt: skip
-    limits = Limits(config.timeout, config.max_rows, config.worker_memory_mb * 2**20,
-                    long_queries=config.long_queries)  # fmt: skip
-    return EmbeddedStore(config.data_dir, config.query_workers, limits, config.service_policy)
+        store = RemoteStore(config.store_url, config.base_iri, config.timeout, config.max_rows,
+                            config.service_policy)  # fmt: skip
+    else:
+        limits = Limits(config.timeout, config.max_rows, config.worker_memory_mb * 2**20,
+                        long_queries=config.long_queries)  # fmt: skip
+        store = EmbeddedStore(config.data_dir, config.query_workers, limits, config.service_policy)
+    return with_result_cache(store, config.result_cache_mb)
 
 
 def start_timer() -> None:

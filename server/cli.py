@@ -272,6 +272,7 @@ def stats(data_dir: Path) -> None:
 @option("worker_memory_mb")
 @option("long_queries")
 @option("client_concurrency")
+@option("result_cache_mb")
 @option("store")
 @federation_options
 def serve(
@@ -287,6 +288,7 @@ def serve(
     worker_memory_mb: int,
     long_queries: int,
     client_concurrency: int,
+    result_cache_mb: int,
     store: str,
     **federation: object,
 ) -> None:
@@ -304,6 +306,7 @@ def serve(
         worker_memory_mb=worker_memory_mb,
         long_queries=long_queries,
         client_concurrency=client_concurrency,
+        result_cache_mb=result_cache_mb,
         store_url=store,
     )
     if not store:

@@ -28,4 +28,5 @@ class ServerConfig:
     worker_memory_mb: int = int(default("worker_memory_mb"))  # type: ignore[call-overload]
     long_queries: int = int(default("long_queries"))  # type: ignore[call-overload]
     client_concurrency: int = int(default("client_concurrency"))  # type: ignore[call-overload]
+    result_cache_mb: int = int(default("result_cache_mb"))  # type: ignore[call-overload]
     store_url: str = ""  # a remote store's SPARQL endpoint; empty: the embedded store

@@ -18,7 +18,6 @@ import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-
 WIKIDATA = "https://query.wikidata.org/sparql"
 SERVICE_KEYWORD = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 SERVICE_TARGET = re.compile(

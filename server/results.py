@@ -93,7 +93,9 @@ def write_json(out: BinaryIO, names: list[str], rows: Iterable) -> None:
     out.write(b'{"head":{"vars":' + json.dumps(names).encode() + b'},"results":{"bindings":[')
     separator = ""
     for row in rows:
-        cells = ",".join(key + json_term(term) for key, term in zip(keys, row) if term is not None)
+        cells = ",".join(
+            key + json_term(term) for key, term in zip(keys, row, strict=True) if term is not None
+        )
         out.write(f"{separator}{{{cells}}}".encode())
         separator = ","
     out.write(b"]}}")

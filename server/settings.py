@@ -125,6 +125,12 @@ SETTINGS: dict[str, Setting] = {
         4,
         "Queries allowed to run past 0.5 s at once (each gets its own process); more get 503.",
     ),
+    "result_cache_mb": Setting(
+        "--result-cache-mb",
+        "HOMS_KG_RESULT_CACHE_MB",
+        64,
+        "Memory (MB) for answers reused when a request is repeated within one build; 0: off.",
+    ),
     "client_concurrency": Setting(
         "--client-concurrency",
         "HOMS_KG_CLIENT_CONCURRENCY",
