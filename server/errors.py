@@ -11,6 +11,8 @@ from http import HTTPStatus
 from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException
 
+from .evaluation import Busy, QueryTimeout, QueryTooLarge, WorkerCrashed
+
 
 class ServiceError(Exception):
     status = 500
@@ -80,26 +82,6 @@ def problem(status: int, detail: str, headers: dict[str, str] | None = None) -> 
 def overloaded(error: Exception) -> Response:
     """A query the service ran for itself (a page, a count) hit a limit: busy, not broken."""
     return problem(503, "the service is busy; try again shortly", {"Retry-After": "5"})
-
-
-# --- the limits of query evaluation (raised by evaluation.py, answered 503 unless a view
-# decides otherwise, as /sparql does with its own messages) ---
-
-
-class QueryTimeout(Exception):
-    """The query ran past the time limit and its worker was ended."""
-
-
-class QueryTooLarge(Exception):
-    """The query's evaluation grew past the memory limit and its worker was ended."""
-
-
-class WorkerCrashed(Exception):
-    """The worker process ended while evaluating (for instance on a pathologically deep query)."""
-
-
-class Busy(Exception):
-    """No worker became free in time, or too many long queries are running already."""
 
 
 OVERLOAD = (QueryTimeout, QueryTooLarge, WorkerCrashed, Busy)

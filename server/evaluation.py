@@ -11,6 +11,7 @@ is decided before the first byte is sent.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import multiprocessing
 import os
@@ -28,7 +29,6 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 
 from homs_kg.graph.store import current_path
 
-from .errors import Busy, QueryTimeout, QueryTooLarge, WorkerCrashed
 from .federation import ServicePolicy, ServiceRefused, prepare_query
 from .negotiation import essence, format_by_name, negotiate, offered_for
 from .results import write_results
@@ -37,6 +37,26 @@ from .results import write_results
 # so a replacement starts in milliseconds and never inherits the HTTP server's threads.
 CONTEXT = multiprocessing.get_context("forkserver")
 CONTEXT.set_forkserver_preload(["homs_kg.server.evaluation"])
+
+
+# --- the limits of query evaluation (errors.py answers them 503 unless a view decides
+# otherwise, as /sparql does with its own messages); no Flask here: workers stay light ---
+
+
+class QueryTimeout(Exception):
+    """The query ran past the time limit and its worker was ended."""
+
+
+class QueryTooLarge(Exception):
+    """The query's evaluation grew past the memory limit and its worker was ended."""
+
+
+class WorkerCrashed(Exception):
+    """The worker process ended while evaluating (for instance on a pathologically deep query)."""
+
+
+class Busy(Exception):
+    """No worker became free in time, or too many long queries are running already."""
 
 
 @dataclass(frozen=True)
@@ -344,3 +364,9 @@ class WorkerPool:
         for leftover in self.spool.glob("*"):
             leftover.unlink(missing_ok=True)
         self.spool.rmdir()
+
+
+# Workers are forked from the forkserver, which imports this module first. Objects that exist
+# now are left out of later garbage collections, so a worker's collections do not write to (and
+# so copy) the memory pages it shares with the forkserver.
+gc.freeze()

@@ -19,8 +19,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import requests
 from pyoxigraph import (
     Literal,
     Quad,
@@ -33,9 +33,11 @@ from pyoxigraph import (
 
 from homs_kg.graph.vocabulary import DCTERMS, PROV, RDF, XSD, MintedIris
 
-from .errors import QueryTimeout
-from .evaluation import QueryJob, QueryReply, spool_results
+from .evaluation import QueryJob, QueryReply, QueryTimeout, spool_results
 from .federation import ServicePolicy, ServiceRefused, check_services
+
+if TYPE_CHECKING:
+    import requests
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 BUILD_GRAPH = "build"
@@ -56,11 +58,15 @@ class RemoteStore:
         self.max_rows = max_rows
         self.policy = policy
         self.spool = Path(tempfile.mkdtemp(prefix="homs-kg-remote-"))
+        import requests  # only a server over a remote store needs an HTTP client
+
         self.session = requests.Session()
         self.lock = threading.Lock()
         self.cached: tuple[float, str, tuple[str, ...]] = (0.0, "", ())
 
     def run(self, job: QueryJob) -> QueryReply:
+        import requests
+
         try:
             check_services(job.query, self.policy)
         except ServiceRefused as error:
@@ -146,6 +152,8 @@ def load_remote(gsp_url: str, quads: list[Quad], iris: MintedIris, build_id: str
         Quad(build_node, DCTERMS.identifier, literal(build_id), build_graph),
         Quad(build_node, PROV.generatedAtTime, literal(now(), "dateTime"), build_graph),
     ]
+    import requests
+
     with requests.Session() as session:
         for graph, members in [*graphs.items(), (build_graph.value, marker)]:
             body = serialize((m.triple for m in members), format=RdfFormat.N_TRIPLES)

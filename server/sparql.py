@@ -18,18 +18,21 @@ from .description import service_description
 from .errors import (
     BadGateway,
     BadRequest,
-    Busy,
     Forbidden,
     NotAcceptable,
     PayloadTooLarge,
-    QueryTimeout,
-    QueryTooLarge,
     ServiceError,
     ServiceUnavailable,
     UnsupportedMediaType,
+)
+from .evaluation import (
+    Busy,
+    QueryJob,
+    QueryReply,
+    QueryTimeout,
+    QueryTooLarge,
     WorkerCrashed,
 )
-from .evaluation import QueryJob, QueryReply
 from .negotiation import format_by_name
 from .ui import query_page
 

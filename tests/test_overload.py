@@ -10,7 +10,7 @@ import pytest
 
 from homs_kg.server.app import create_app
 from homs_kg.server.config import ServerConfig
-from homs_kg.server.errors import Busy, QueryTimeout, QueryTooLarge, WorkerCrashed
+from homs_kg.server.evaluation import Busy, QueryTimeout, QueryTooLarge, WorkerCrashed
 
 
 class OverloadedStore:
