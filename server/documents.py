@@ -56,9 +56,7 @@ def describe_query(iri: str, iris: MintedIris) -> str:
            ?s ?p ?o FILTER(?p IN ({facts})) }}
   UNION {{ {{ <{iri}> ?link ?s }} UNION {{ {parts} ?part ?link ?s }} FILTER(isIRI(?s))
            ?s ?p ?o FILTER(?p IN ({facts})) }}
-  UNION {{ {evidence} BIND(?e AS ?s) ?s ?p ?o }}
-  UNION {{ {evidence} ?e oa:hasTarget ?s . ?s ?p ?o }}
-  UNION {{ {evidence} ?e oa:hasTarget/oa:hasSelector ?s . ?s ?p ?o }}
+  UNION {{ {evidence} ?e (oa:hasTarget/oa:hasSelector?)? ?s . ?s ?p ?o }}
 }}"""
     )
 
