@@ -5,16 +5,9 @@
 A resource's page (``/page/resource/x``) and documents (``/data/resource/x.ttl``...) are built
 from one CONSTRUCT, ``homs_kg.server.documents.describe_query``. This times it on the store of
 ``DIR`` (``Store.query`` directly, union default graph, best of ``--repeat``), then each branch of
-its UNION alone, to show which ones cost the time, then a rewritten query (below) that returns the
-same triples, and checks that it does.
-
-The rewrite (a suggestion; the server is not changed): the current query finds a resource's hash
-parts (``<iri>#...``) with ``?s ?p ?o FILTER(STRSTARTS(STR(?s), "<iri>#"))``, a scan of every quad
-of the store, three times over; and puts ``VALUES ?p { rdfs:label rdf:type ... }`` before
-``?s ?link <iri>``, which Oxigraph evaluates by reading every label and type of the store first.
-The rewrite reaches the hash parts through the resource's own links (``<iri> ?l ?part``) and the
-reified statements about it (``?part rdf:subject <iri>``), and filters the neighbour facts with
-``FILTER(?p IN (...))`` after binding ``?s``: every branch starts from the resource.
+its UNION alone, to show which ones cost the time.
+(This is how the full-store scans of an earlier version of the query were found: see
+docs/benchmark.md, "Where the time goes".)
 """
 
 from __future__ import annotations
@@ -24,34 +17,6 @@ import time
 from pathlib import Path
 
 from pyoxigraph import Store
-
-
-def rewritten_query(iri: str, iris) -> str:
-    from homs_kg.server.documents import NEIGHBOUR_FACTS, prologue
-
-    facts = ", ".join(NEIGHBOUR_FACTS)
-    hash_prefix = iri + "#"
-    parts = (
-        f"{{ {{ <{iri}> ?l0 ?part }} UNION {{ ?part rdf:subject <{iri}> }} "
-        f'FILTER(isIRI(?part) && STRSTARTS(STR(?part), "{hash_prefix}")) }}'
-    )
-    evidence = f"{{ {{ <{iri}> hkg:evidence ?e }} UNION {{ {parts} ?part hkg:evidence ?e }} }}"
-    return (
-        prologue(iris)
-        + f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-  {{ BIND(<{iri}> AS ?s) ?s ?p ?o }}
-  UNION {{ {parts} BIND(?part AS ?s) ?s ?p ?o }}
-  UNION {{ <{iri}> ?link ?s FILTER(isBlank(?s)) ?s ?p ?o }}
-  UNION {{ ?s ?p <{iri}> BIND(<{iri}> AS ?o) }}
-  UNION {{ ?s ?link <{iri}> FILTER(!STRSTARTS(STR(?s), "{hash_prefix}"))
-           ?s ?p ?o FILTER(?p IN ({facts})) }}
-  UNION {{ {{ <{iri}> ?link ?s }} UNION {{ {parts} ?part ?link ?s }} FILTER(isIRI(?s))
-           ?s ?p ?o FILTER(?p IN ({facts})) }}
-  UNION {{ {evidence} BIND(?e AS ?s) ?s ?p ?o }}
-  UNION {{ {evidence} ?e oa:hasTarget ?s . ?s ?p ?o }}
-  UNION {{ {evidence} ?e oa:hasTarget/oa:hasSelector ?s . ?s ?p ?o }}
-}}"""
-    )
 
 
 def timed(store: Store, query: str, repeat: int, budget: float) -> tuple[set[str], float]:
@@ -98,9 +63,6 @@ def main() -> None:
                 found, branch_ms = timed(store, query, args.repeat, args.budget)
                 text = " ".join(branch.split())
                 print(f"    {branch_ms:9.1f} ms {len(found):6} triples  {text[:90]}")
-        rewritten, new_ms = timed(store, rewritten_query(iri, iris), args.repeat, args.budget)
-        same = "same triples" if rewritten == triples else "DIFFERENT triples"
-        print(f"{slug}: rewritten      {new_ms:9.1f} ms, {len(rewritten)} triples ({same})")
 
 
 if __name__ == "__main__":
