@@ -6,6 +6,7 @@ A resource's page (``/page/resource/x``) and documents (``/data/resource/x.ttl``
 from one CONSTRUCT, ``homs_kg.server.documents.describe_query``. This times it on the store of
 ``DIR`` (``Store.query`` directly, union default graph, best of ``--repeat``), then each branch of
 its UNION alone, to show which ones cost the time.
+
 (This is how the full-store scans of an earlier version of the query were found: see
 docs/benchmark.md, "Where the time goes".)
 """
