@@ -49,16 +49,17 @@ from calendar import monthrange
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_BASE = "http://127.0.0.1:8000/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
-SCHEMA = "http://schema.org/"
-SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
-OA = "http://www.w3.org/ns/oa#"
-PROV = "http://www.w3.org/ns/prov#"
+from homs_kg.graph import vocabulary
+
+DEFAULT_BASE = vocabulary.DEFAULT_BASE_IRI
+# the project's namespaces as plain strings: lines are formatted directly, for speed
+RDF, RDFS, XSD, SKOS, DCTERMS, SCHEMA, SEM, OA, PROV = (
+    namespace.iri
+    for namespace in (
+        vocabulary.RDF, vocabulary.RDFS, vocabulary.XSD, vocabulary.SKOS, vocabulary.DCTERMS,
+        vocabulary.SCHEMA, vocabulary.SEM, vocabulary.OA, vocabulary.PROV,
+    )
+)  # fmt: skip
 
 # The real article's mix of event and situation types (instances per type in its graph).
 EVENT_TYPES = {

@@ -686,21 +686,7 @@ def prepare_synthetic(
         "file_lines": generation["file_lines"],
     }
     if projected_mb <= limit_mb * 0.9:
-        run = run_measured(
-            [
-                sys.executable,
-                str(BENCH / "load_store.py"),
-                "--data-dir",
-                str(data_dir),
-                "--file",
-                str(nquads),
-            ],
-            logs / f"{label}-write_store.log",
-            limit_mb,
-        )
-        if run["returncode"] != 0 or run["memory_exceeded"]:
-            raise RuntimeError(f"write_store failed: {(logs / f'{label}-write_store.log')}")
-        found = json.loads(run["stdout"].strip().splitlines()[-1])
+        run, found = load_store(data_dir, nquads, logs / f"{label}-write_store.log", limit_mb)
         result["quads"] = found["quads"]
         store_part = found["store_s"] + found["parse_s"]
         result["homs_kg_load"] = {
@@ -717,22 +703,8 @@ def prepare_synthetic(
             ),
         }
     else:
-        run = run_measured(
-            [
-                sys.executable,
-                str(BENCH / "load_store.py"),
-                "--streamed",
-                "--data-dir",
-                str(data_dir),
-                "--file",
-                str(nquads),
-            ],
-            logs / f"{label}-streamed.log",
-            limit_mb,
-        )
-        if run["returncode"] != 0 or run["memory_exceeded"]:
-            raise RuntimeError(f"streamed load failed: {(logs / f'{label}-streamed.log')}")
-        found = json.loads(run["stdout"].strip().splitlines()[-1])
+        log = logs / f"{label}-streamed.log"
+        run, found = load_store(data_dir, nquads, log, limit_mb, "--streamed")
         result["quads"] = found["quads"]
         result["homs_kg_load"] = {
             "method": "Store.bulk_load streamed (write_store not run: it would need about "
@@ -745,6 +717,18 @@ def prepare_synthetic(
         }
     result |= oxigraph_load(folder, nquads, result["quads"], logs, label, limit_mb)
     return result
+
+
+def load_store(
+    data_dir: Path, nquads: Path, log: Path, limit_mb: float, *options: str
+) -> tuple[dict, dict]:
+    """Run bench/load_store.py (measured); its run and the figures it prints last."""
+    command = [sys.executable, str(BENCH / "load_store.py"), *options]
+    run = run_measured([*command, "--data-dir", str(data_dir), "--file", str(nquads)], log,
+                       limit_mb)  # fmt: skip
+    if run["returncode"] != 0 or run["memory_exceeded"]:
+        raise RuntimeError(f"load_store.py {' '.join(options)} failed: see {log}")
+    return run, json.loads(run["stdout"].strip().splitlines()[-1])
 
 
 def oxigraph_load(
