@@ -11,7 +11,6 @@ from .catalogue_views import catalogue
 from .config import ServerConfig
 from .description import description
 from .errors import register_error_handlers
-from .evaluation import Limits
 from .linked_data import linked_data
 from .meta import meta
 from .openapi import openapi
@@ -23,6 +22,7 @@ from .search import search_blueprint
 from .sparql import sparql
 from .store_access import EmbeddedStore, SparqlStore
 from .ui import ui
+from .workers import Limits
 
 access_log = logging.getLogger("homs_kg.access")
 
@@ -85,9 +85,10 @@ def open_store(config: ServerConfig) -> SparqlStore:
                             config.service_policy)  # fmt: skip
     else:
         limits = Limits(config.timeout, config.max_rows, config.worker_memory_mb * 2**20,
-                        long_queries=config.long_queries)  # fmt: skip
+                        long_queries=config.long_queries,
+                        spool_bytes=config.spool_mb * 2**20)  # fmt: skip
         store = EmbeddedStore(config.data_dir, config.query_workers, limits, config.service_policy)
-    return with_result_cache(store, config.result_cache_mb)
+    return with_result_cache(store, config.result_cache_mb, config.service_cache_seconds)
 
 
 def start_timer() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -15,11 +16,13 @@ from homs_kg.graph.resources import corpus_dir
 from homs_kg.graph.store import current_store, new_build_id, open_store
 from homs_kg.graph.vocabulary import DEFAULT_BASE_IRI, MintedIris
 
+from .bound_join import ServiceFailed, resolve_services
 from .catalogue import find_query, load_catalogue
 from .config import ServerConfig
-from .federation import ServicePolicy, ServiceRefused, prepare_query
+from .federation import ServicePolicy, ServiceRefused, call_services
 from .remote_store import gsp_url_for, load_remote
 from .settings import option
+from .sparql_syntax import QuerySyntaxError
 from .tables import render_table
 
 QUERY_FORMATS = {
@@ -45,14 +48,15 @@ def corpus_folders(names: tuple[str, ...]) -> list[Path]:
 
 def federation_options(command):
     """The outbound SERVICE settings, shared by query and serve."""
-    for name in ("user_agent", "service_timeout", "service_map", "service_allow"):
+    for name in ("user_agent", "service_bind_rows", "service_timeout", "service_map",
+                 "service_allow"):  # fmt: skip
         command = option(name)(command)
     return command
 
 
 def service_policy(
     service_allow: tuple[str, ...], service_map: tuple[str, ...], service_timeout: float,
-    user_agent: str,
+    user_agent: str, service_bind_rows: int,
 ) -> ServicePolicy:  # fmt: skip
     """The SERVICE policy of the flags; a malformed --service-map is one clear error."""
     mapping = {}
@@ -61,7 +65,8 @@ def service_policy(
         if not equals or not url.startswith(("http://", "https://")):
             fail(f"--service-map takes IRI=URL with an http(s) URL, not {entry!r}")
         mapping[iri] = url
-    return ServicePolicy(tuple(service_allow), mapping, service_timeout, user_agent)
+    return ServicePolicy(tuple(service_allow), mapping, service_timeout, user_agent,
+                         service_bind_rows)  # fmt: skip
 
 
 def one_line(message: str) -> str:
@@ -153,15 +158,20 @@ def query(
     text = catalogue_text(name, data_dir) if name else read_query(query) if query else None
     if text is None:
         fail("give a query, @file.rq, or --name NAME")
+    policy = service_policy(**federation)  # type: ignore[arg-type]
     try:
-        text = prepare_query(text, service_policy(**federation), None)
         store = open_store(data_dir)
-        results = store.query(text, use_default_graph_as_union=True)
-    except ServiceRefused as error:
+        base = current_store(data_dir).metadata.get("base_iri") or DEFAULT_BASE_IRI
+        union = {"use_default_graph_as_union": True}
+        resolution = resolve_services(
+            text, policy, lambda local: store.query(local, **union),
+            lambda requests, deadline: call_services(requests, policy, deadline),
+            time.monotonic() + 3600, base,
+        )  # fmt: skip
+        results = store.query(resolution.text, **union)
+    except (ServiceRefused, ServiceFailed, BuildError) as error:
         fail(str(error))
-    except BuildError as error:
-        fail(str(error))
-    except SyntaxError as error:
+    except (SyntaxError, QuerySyntaxError) as error:
         fail(f"malformed query: {one_line(str(error))}")
     except OSError as error:
         fail(f"cannot open the store in {data_dir}: {error}")
@@ -273,6 +283,8 @@ def stats(data_dir: Path) -> None:
 @option("long_queries")
 @option("client_concurrency")
 @option("result_cache_mb")
+@option("service_cache_seconds")
+@option("spool_mb")
 @option("store")
 @federation_options
 def serve(
@@ -289,6 +301,8 @@ def serve(
     long_queries: int,
     client_concurrency: int,
     result_cache_mb: int,
+    service_cache_seconds: int,
+    spool_mb: int,
     store: str,
     **federation: object,
 ) -> None:
@@ -307,6 +321,8 @@ def serve(
         long_queries=long_queries,
         client_concurrency=client_concurrency,
         result_cache_mb=result_cache_mb,
+        service_cache_seconds=service_cache_seconds,
+        spool_mb=spool_mb,
         store_url=store,
     )
     if not store:

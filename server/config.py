@@ -29,4 +29,6 @@ class ServerConfig:
     long_queries: int = int(default("long_queries"))  # type: ignore[call-overload]
     client_concurrency: int = int(default("client_concurrency"))  # type: ignore[call-overload]
     result_cache_mb: int = int(default("result_cache_mb"))  # type: ignore[call-overload]
+    service_cache_seconds: int = int(default("service_cache_seconds"))  # type: ignore[call-overload]
+    spool_mb: int = int(default("spool_mb"))  # type: ignore[call-overload]
     store_url: str = ""  # a remote store's SPARQL endpoint; empty: the embedded store

@@ -11,7 +11,7 @@ from http import HTTPStatus
 from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException
 
-from .evaluation import Busy, QueryTimeout, QueryTooLarge, WorkerCrashed
+from .evaluation import Busy, QueryTimeout, QueryTooLarge, SpoolFull, WorkerCrashed
 
 
 class ServiceError(Exception):
@@ -84,7 +84,7 @@ def overloaded(error: Exception) -> Response:
     return problem(503, "the service is busy; try again shortly", {"Retry-After": "5"})
 
 
-OVERLOAD = (QueryTimeout, QueryTooLarge, WorkerCrashed, Busy)
+OVERLOAD = (QueryTimeout, QueryTooLarge, SpoolFull, WorkerCrashed, Busy)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -1,32 +1,36 @@
-"""Outbound federation: which SERVICE endpoints a query may call, and how the calls are made.
+"""Outbound federation: which SERVICE endpoints a query may call, and how a call is made.
 
-pyoxigraph evaluates SERVICE itself, over HTTP, to any URL. So before evaluation starts, the
-query is parsed (rdflib's SPARQL algebra, which resolves prefixed names and sees SERVICE clauses
-inside subqueries) and every SERVICE target must be an IRI on the allowlist: a variable or any
-other IRI is refused with 400, and no request leaves. The allowed targets are then rewritten to a
-loopback relay in the same process, which forwards each call to the endpoint (or to the URL the
-service map gives for it) with its own time limit, a descriptive User-Agent (as Wikidata's
-User-Agent policy asks) and no redirects (a redirect could lead off the allowlist).
+The engine never calls a SERVICE itself. Before evaluation, the query's SERVICE clauses are read
+(server/sparql_syntax.py, with the engine's own lexical rules) and every target must be an IRI on
+the allowlist: a variable or any other IRI is refused with 400 and nothing is sent. Each allowed
+SERVICE is then evaluated here, as a bound join (server/bound_join.py), and replaced in the query
+by its answer; the process that evaluates the query cannot open a socket at all
+(server/sandbox.py), so a SERVICE this reading missed could reach nothing.
+
+A call goes to the endpoint (or to the URL the service map gives for it) as a SPARQL 1.1 Protocol
+query (section 2.1.2, URL-encoded POST), with its own time limit, a descriptive User-Agent (as
+Wikidata's User-Agent policy asks), no redirects (a redirect could lead off the allowlist), and a
+cap on the answer's size. A failure is told in words that name the SERVICE IRI the query wrote.
 """
 
 from __future__ import annotations
 
-import re
-import threading
+import logging
+import socket
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 WIKIDATA = "https://query.wikidata.org/sparql"
-SERVICE_KEYWORD = re.compile(r"\bSERVICE\b", re.IGNORECASE)
-SERVICE_TARGET = re.compile(
-    r"(\bSERVICE\s+(?:SILENT\s+)?)"
-    r"(<[^>\s]*>|[A-Za-z_][\w.-]*:[\w.-]*|:[\w.-]*|\?\w+|\$\w+)",
-    re.IGNORECASE,
-)
-PREFIX_DECLARATION = re.compile(r"\bPREFIX\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
-FORWARDED_HEADERS = ("Content-Type", "Accept")
+ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+MAX_ANSWER_BYTES = 64 * 2**20  # a larger SERVICE answer is refused (502), not read on
+CONCURRENT_CALLS = 4  # chunks of one bound join sent at once
+
+log = logging.getLogger("homs_kg.access")
 
 
 class ServiceRefused(ValueError):
@@ -39,161 +43,116 @@ class ServicePolicy:
     service_map: dict[str, str] = field(default_factory=dict)
     call_timeout: float = 10.0
     user_agent: str = "homs-kg"
+    bind_rows: int = 100  # bindings sent per call of a bound join
 
     def target_url(self, iri: str) -> str:
         return self.service_map.get(iri, iri)
 
-
-def service_targets(query: str) -> list[str | None]:
-    """The SERVICE targets of a query, anywhere in it: an IRI, or None for a variable."""
-    if not SERVICE_KEYWORD.search(query):
-        return []
-    # rdflib (about 30 MB per process) is loaded only by the processes that meet a SERVICE
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    try:
-        algebra = translateQuery(parseQuery(query)).algebra
-    except RecursionError:
-        raise ServiceRefused("the query is nested too deeply to check its SERVICE") from None
-    except Exception as error:  # rdflib also raises a bare Exception (unknown prefix)
-        raise ServiceRefused(f"the query's SERVICE targets cannot be checked: {error}") from error
-    found: list[str | None] = []
-    collect_services(algebra, found)
-    return found
-
-
-def collect_services(node: object, found: list[str | None]) -> None:
-    from rdflib.plugins.sparql.parserutils import CompValue
-    from rdflib.term import URIRef
-
-    if isinstance(node, CompValue):
-        if node.name == "ServiceGraphPattern":
-            term = node.get("term")
-            found.append(str(term) if isinstance(term, URIRef) else None)
-        for value in node.values():
-            collect_services(value, found)
-    elif isinstance(node, (list, tuple)):
-        for value in node:
-            collect_services(value, found)
-
-
-def check_services(query: str, policy: ServicePolicy) -> list[str]:
-    """The allowed SERVICE IRIs of the query; ServiceRefused for a variable or another IRI."""
-    targets = service_targets(query)
-    for target in targets:
+    def check(self, target: str | None) -> str:
+        """The target, if a SERVICE may call it; ServiceRefused otherwise."""
         if target is None:
             raise ServiceRefused("a SERVICE whose endpoint is a variable is not allowed")
-        if target not in policy.allow:
-            allowed = ", ".join(f"<{iri}>" for iri in policy.allow) or "none"
+        if target not in self.allow:
+            allowed = ", ".join(f"<{iri}>" for iri in self.allow) or "none"
             raise ServiceRefused(f"SERVICE <{target}> is not allowed; allowed endpoints: {allowed}")
-    return [t for t in targets if t is not None]
+        return target
 
 
-def rewrite_services(query: str, relay: ServiceRelay) -> str:
-    """Point every SERVICE at the relay; refuse when a target could not be rewritten safely."""
-    prefixes = dict(PREFIX_DECLARATION.findall(query))
+@dataclass(frozen=True)
+class ServiceRequest:
+    """One query to send to an allowed endpoint, and why it has this shape (for the log)."""
 
-    def replace(match: re.Match) -> str:
-        token = match.group(2)
-        if token.startswith("<"):
-            iri = token[1:-1]
-        elif token.startswith(("?", "$")):
-            raise ServiceRefused("a SERVICE whose endpoint is a variable is not allowed")
-        else:
-            prefix, _, local = token.partition(":")
-            if prefix not in prefixes:
-                raise ServiceRefused(f"SERVICE {token}: unknown prefix")
-            iri = prefixes[prefix] + local
-        if iri not in relay.targets:
-            raise ServiceRefused(f"SERVICE {token} could not be routed through the relay")
-        return f"{match.group(1)}<{relay.url_for(iri)}>"
-
-    rewritten = SERVICE_TARGET.sub(replace, query)
-    if any(t is None or not t.startswith(relay.base) for t in service_targets(rewritten)):
-        raise ServiceRefused("a SERVICE target could not be routed through the relay")
-    return rewritten
+    endpoint: str
+    query: str
+    note: str = ""
 
 
-def prepare_query(query: str, policy: ServicePolicy, relay: ServiceRelay | None) -> str:
-    """Check the query's SERVICE targets and route them through the relay."""
-    if not check_services(query, policy):
-        return query
-    return rewrite_services(query, relay or ServiceRelay.for_process(policy))
+@dataclass(frozen=True)
+class ServiceAnswer:
+    body: bytes = b""
+    media_type: str = ""
+    error: str = ""  # the failure in words; empty when the call succeeded
 
 
-class ServiceRelay:
-    """A loopback HTTP relay for the allowed SERVICE endpoints of one process."""
+Caller = Callable[[list[ServiceRequest], float], list[ServiceAnswer]]
 
-    _instance: ServiceRelay | None = None
-    _lock = threading.Lock()
 
-    def __init__(self, policy: ServicePolicy) -> None:
-        self.policy = policy
-        self.targets = list(policy.allow)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler_class())
-        self.server.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.server.server_port}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+def call_services(requests: list[ServiceRequest], policy: ServicePolicy,
+                  deadline: float) -> list[ServiceAnswer]:  # fmt: skip
+    """Send the requests (a few at once), each within the call limit and the query's deadline."""
+    if len(requests) == 1:
+        return [call_service(requests[0], policy, deadline)]
+    with ThreadPoolExecutor(min(CONCURRENT_CALLS, len(requests))) as pool:
+        return list(pool.map(lambda r: call_service(r, policy, deadline), requests))
 
-    @classmethod
-    def for_process(cls, policy: ServicePolicy) -> ServiceRelay:
-        with cls._lock:
-            if cls._instance is None or cls._instance.policy != policy:
-                cls._instance = ServiceRelay(policy)
-            return cls._instance
 
-    def url_for(self, iri: str) -> str:
-        return f"{self.base}{self.targets.index(iri)}"
+def call_service(request: ServiceRequest, policy: ServicePolicy, deadline: float) -> ServiceAnswer:
+    """One SERVICE call; the answer, or the reason it failed."""
+    endpoint = policy.check(request.endpoint)  # checked again where the request leaves
+    timeout = min(policy.call_timeout, max(deadline - time.monotonic(), 0.001))
+    outbound = urllib.request.Request(
+        policy.target_url(endpoint),
+        data=urllib.parse.urlencode({"query": request.query}).encode(),
+        headers={"Accept": ACCEPT, "User-Agent": policy.user_agent,
+                 "Content-Type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    started = time.monotonic()
+    answer = fetch(outbound, endpoint, timeout)
+    log.info(
+        "SERVICE <%s> %s: %s in %.2f s",
+        endpoint,
+        request.note or "sent as written",
+        answer.error or f"{len(answer.body)} bytes",
+        time.monotonic() - started,
+    )
+    return answer
 
-    def handler_class(self) -> type[BaseHTTPRequestHandler]:
-        relay = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                relay.forward(self)
+def fetch(outbound: urllib.request.Request, endpoint: str, timeout: float) -> ServiceAnswer:
+    try:
+        with NO_REDIRECTS.open(outbound, timeout=timeout) as response:
+            body = response.read(MAX_ANSWER_BYTES + 1)
+            media = response.headers.get_content_type()
+    except urllib.error.HTTPError as error:
+        return failure(endpoint, http_failure(error))
+    except urllib.error.URLError as error:
+        return failure(endpoint, connection_failure(error.reason, timeout))
+    except (TimeoutError, OSError) as error:
+        return failure(endpoint, connection_failure(error, timeout))
+    if len(body) > MAX_ANSWER_BYTES:
+        return failure(endpoint, f"its answer is larger than {MAX_ANSWER_BYTES // 2**20} MB")
+    return ServiceAnswer(body, media)
 
-            def do_GET(self) -> None:
-                relay.forward(self)
 
-            def log_message(self, *args: object) -> None:
-                pass
+def failure(endpoint: str, cause: str) -> ServiceAnswer:
+    return ServiceAnswer(error=f"SERVICE <{endpoint}> failed: {cause}")
 
-        return Handler
 
-    def forward(self, request: BaseHTTPRequestHandler) -> None:
-        path, _, query_string = request.path.lstrip("/").partition("?")
-        if not path.isdigit() or int(path) >= len(self.targets):
-            return self.reply(request, 404, b"unknown SERVICE target")
-        url = self.policy.target_url(self.targets[int(path)])
-        if query_string:
-            url += "?" + query_string
-        length = int(request.headers.get("Content-Length") or 0)
-        body = request.rfile.read(length) if length else None
-        headers = {
-            name: request.headers[name] for name in FORWARDED_HEADERS if request.headers[name]
-        }
-        headers["User-Agent"] = self.policy.user_agent
-        outbound = urllib.request.Request(url, data=body, headers=headers, method=request.command)
-        try:
-            with NO_REDIRECTS.open(outbound, timeout=self.policy.call_timeout) as answer:
-                content = answer.read()
-                return self.reply(
-                    request, answer.status, content, answer.headers.get("Content-Type")
-                )
-        except urllib.error.HTTPError as error:
-            return self.reply(request, 502, f"SERVICE answered {error.code}".encode())
-        except (TimeoutError, OSError) as error:
-            return self.reply(request, 504, f"SERVICE call failed: {error}".encode())
+def http_failure(error: urllib.error.HTTPError) -> str:
+    if 300 <= error.code < 400:
+        return f"it answered with a redirect ({error.code}), which is not followed"
+    try:
+        first_line = error.read(2000).decode("utf-8", "replace").strip().splitlines()[:1]
+    except OSError:
+        first_line = []
+    said = printable(first_line[0])[:200] if first_line else ""
+    return f"it answered HTTP {error.code} {error.reason}" + (f": {said}" if said else "")
 
-    @staticmethod
-    def reply(request: BaseHTTPRequestHandler, status: int, body: bytes,
-              content_type: str | None = "text/plain") -> None:  # fmt: skip
-        request.send_response(status)
-        request.send_header("Content-Type", content_type or "application/octet-stream")
-        request.send_header("Content-Length", str(len(body)))
-        request.end_headers()
-        request.wfile.write(body)
+
+def connection_failure(reason: object, timeout: float) -> str:
+    if isinstance(reason, socket.gaierror):
+        return "its host name could not be resolved"
+    if isinstance(reason, ConnectionRefusedError):
+        return "the connection was refused"
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return f"no answer within {timeout:g} s"
+    if isinstance(reason, ConnectionResetError):
+        return "the connection was reset"
+    return f"the connection failed ({printable(str(reason))[:200]})"
+
+
+def printable(text: str) -> str:
+    return "".join(c if c.isprintable() else " " for c in text)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -15,9 +15,10 @@ Virtuoso, GraphDB or Amazon Neptune. Differences from the embedded store, by des
 from __future__ import annotations
 
 import datetime
-import tempfile
+import itertools
 import threading
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,8 +34,11 @@ from pyoxigraph import (
 
 from homs_kg.graph.vocabulary import DCTERMS, PROV, RDF, XSD, MintedIris
 
+from .bound_join import ServiceFailed, resolve_services
 from .evaluation import QueryJob, QueryReply, QueryTimeout, spool_results
-from .federation import ServicePolicy, ServiceRefused, check_services
+from .federation import ServicePolicy, ServiceRefused, call_services
+from .sparql_syntax import QuerySyntaxError
+from .spool import new_spool_folder
 
 if TYPE_CHECKING:
     import requests
@@ -42,6 +46,19 @@ if TYPE_CHECKING:
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 BUILD_GRAPH = "build"
 CACHE_SECONDS = 2.0
+
+
+class StoreRefused(Exception):
+    """The store did not answer a query; the reply says how."""
+
+    def __init__(self, reply: QueryReply) -> None:
+        super().__init__(reply.message)
+        self.reply = reply
+
+
+@dataclass(frozen=True)
+class StoreAnswer:
+    reply_results: object  # pyoxigraph's solutions, boolean or triples
 
 
 def gsp_url_for(query_url: str) -> str:
@@ -57,7 +74,8 @@ class RemoteStore:
         self.timeout = timeout
         self.max_rows = max_rows
         self.policy = policy
-        self.spool = Path(tempfile.mkdtemp(prefix="homs-kg-remote-"))
+        self.spool = new_spool_folder()
+        self.job_numbers = itertools.count()
         import requests  # only a server over a remote store needs an HTTP client
 
         self.session = requests.Session()
@@ -65,13 +83,32 @@ class RemoteStore:
         self.cached: tuple[float, str, tuple[str, ...]] = (0.0, "", ())
 
     def run(self, job: QueryJob) -> QueryReply:
+        """SERVICE clauses answered here first (the store is not asked to call out), then the
+        query sent to the store."""
+        deadline = time.monotonic() + self.timeout
+        try:
+            resolution = resolve_services(
+                job.query, self.policy, lambda text: self.ask(text, job).reply_results,
+                lambda requests, until: call_services(requests, self.policy, until),
+                deadline, self.iris.base,
+            )  # fmt: skip
+            answer = self.ask(resolution.text, job)
+        except (ServiceRefused, QuerySyntaxError) as error:
+            return QueryReply(400, str(error))
+        except ServiceFailed as error:
+            return QueryReply(502, str(error))
+        except StoreRefused as error:
+            return error.reply
+        spool_path = str(self.spool / f"{next(self.job_numbers)}.result")
+        reply = spool_results(answer.reply_results, job, spool_path, job.max_rows or self.max_rows)
+        return replace(reply, federated=resolution.federated, service_failed=resolution.failed,
+                       volatile=resolution.volatile)  # fmt: skip
+
+    def ask(self, query: str, job: QueryJob) -> StoreAnswer:
+        """One query to the store, over the job's dataset; StoreRefused when it fails."""
         import requests
 
-        try:
-            check_services(job.query, self.policy)
-        except ServiceRefused as error:
-            return QueryReply(400, str(error))
-        data = [("query", job.query)]
+        data = [("query", query)]
         graphs = job.default_graphs or self.state()[1]
         data += [("default-graph-uri", g) for g in graphs]
         data += [("named-graph-uri", g) for g in job.named_graphs]
@@ -81,12 +118,12 @@ class RemoteStore:
         except requests.Timeout as error:
             raise QueryTimeout from error
         except requests.RequestException as error:
-            return QueryReply(502, f"the store did not answer: {error}")
+            raise StoreRefused(QueryReply(502, f"the store did not answer: {error}")) from error
         if answer.status_code == 400:
-            return QueryReply(400, " ".join(answer.text.split())[:2000])
+            raise StoreRefused(QueryReply(400, " ".join(answer.text.split())[:2000]))
         if answer.status_code != 200:
-            return QueryReply(502, f"the store answered {answer.status_code}")
-        return spool_results(self.results(answer), job, self.spool, job.max_rows or self.max_rows)
+            raise StoreRefused(QueryReply(502, f"the store answered {answer.status_code}"))
+        return StoreAnswer(self.results(answer))
 
     @staticmethod
     def results(answer: requests.Response) -> object:

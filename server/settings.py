@@ -93,6 +93,20 @@ SETTINGS: dict[str, Setting] = {
         10.0,
         "Time limit in seconds of each outbound SERVICE call.",
     ),
+    "service_bind_rows": Setting(
+        "--service-bind-rows",
+        "HOMS_KG_SERVICE_BIND_ROWS",
+        100,
+        "Bindings sent per SERVICE call of a bound join (the local values a SERVICE pattern "
+        "shares, in a VALUES block); more bindings make more calls.",
+    ),
+    "service_cache_seconds": Setting(
+        "--service-cache-seconds",
+        "HOMS_KG_SERVICE_CACHE_SECONDS",
+        300,
+        "Seconds an answer that called a SERVICE is reused (as the Wikidata Query Service's "
+        "HTTP cache does); an answer whose SERVICE call failed is never reused.",
+    ),
     "user_agent": Setting(
         "--user-agent",
         "HOMS_KG_USER_AGENT",
@@ -112,6 +126,13 @@ SETTINGS: dict[str, Setting] = {
         "",
         "Graph Store Protocol URL of the remote store, for build (default: --store with /query "
         "replaced by /store, Oxigraph's layout).",
+    ),
+    "spool_mb": Setting(
+        "--spool-mb",
+        "HOMS_KG_SPOOL_MB",
+        1024,
+        "Disk (MB) for large results waiting to be sent, all queries together; past it the "
+        "query writing more is ended (503).",
     ),
     "worker_memory_mb": Setting(
         "--worker-memory-mb",

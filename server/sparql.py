@@ -31,9 +31,11 @@ from .evaluation import (
     QueryReply,
     QueryTimeout,
     QueryTooLarge,
+    SpoolFull,
     WorkerCrashed,
 )
 from .negotiation import format_by_name
+from .sparql_syntax import may_vary
 from .ui import query_page
 
 sparql = Blueprint("sparql", __name__)
@@ -41,7 +43,6 @@ sparql = Blueprint("sparql", __name__)
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
-CHUNK = 64 * 1024
 
 
 def service() -> dict:
@@ -120,12 +121,46 @@ def endpoint() -> Response:
     job = job_from_request()
     if job is None:
         return self_description()
-    etag = result_etag(job)
-    if request.method == "GET" and not_modified(etag):
-        return cached(Response(status=304), etag)
-    reply = run(job)
+    if request.method in ("GET", "HEAD") and not may_vary(job.query):
+        etag = result_etag(job)
+        if not_modified(etag):
+            return cached(Response(status=304), etag)
+    # the client's slot is held until its answer has been sent (or the client has gone)
+    release = client_limiter().acquire(request.remote_addr or "unknown")
+    try:
+        reply = run(job)
+        response = with_validators(answer(reply), job, reply)
+    except BaseException:
+        release()
+        raise
+    response.call_on_close(release)
+    return response
+
+
+def client_limiter() -> ClientLimiter:
+    return service().setdefault(
+        "client_limiter", ClientLimiter(service()["config"].client_concurrency)
+    )
+
+
+def with_validators(response: Response, job: QueryJob, reply: QueryReply) -> Response:
+    """Validators and freshness for an answer: one that depends only on the build is cached
+    like the build; one that called a SERVICE stays fresh for a short while and has no ETag (a
+    304 must not keep Wikidata's values of yesterday); one that may differ on every evaluation
+    (NOW(), RAND(), a failed SILENT call) is not to be stored at all."""
+    if reply.volatile or reply.service_failed:
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    if reply.federated:
+        seconds = min(service()["config"].cache_seconds, service()["config"].service_cache_seconds)
+        response.headers["Cache-Control"] = f"public, max-age={seconds}"
+        return response
     build = reply.build_id or None  # the build that answered, even if a swap came meanwhile
-    return cached(answer(reply), result_etag(job, build), build)
+    etag = result_etag(job, build)
+    if request.method in ("GET", "HEAD") and request.if_none_match.star_tag:
+        response.close()  # RFC 9110 section 13.1.2: "*" matches any current representation
+        return cached(Response(status=304), etag, build)
+    return cached(response, etag, build)
 
 
 def self_description() -> Response:
@@ -138,14 +173,10 @@ def self_description() -> Response:
 
 
 def run(job: QueryJob) -> QueryReply:
-    """Evaluate a client's query within its concurrency slot and the service's limits."""
+    """Evaluate a client's query within the service's limits."""
     config = service()["config"]
-    limiter: ClientLimiter = service().setdefault(
-        "client_limiter", ClientLimiter(config.client_concurrency)
-    )
     try:
-        with limiter.slot(request.remote_addr or "unknown"):
-            return service()["store"].run(job)
+        return service()["store"].run(job)
     except QueryTimeout as error:
         raise ServiceUnavailable(
             f"the query ran longer than the time limit of {config.timeout:g} s and was stopped"
@@ -153,6 +184,11 @@ def run(job: QueryJob) -> QueryReply:
     except QueryTooLarge as error:
         raise ServiceUnavailable(
             f"the query needed more than {config.worker_memory_mb} MB and was stopped"
+        ) from error
+    except SpoolFull as error:
+        raise ServiceUnavailable(
+            "the results waiting to be sent fill the space set aside for them; try again shortly",
+            {"Retry-After": "5"},
         ) from error
     except WorkerCrashed as error:
         raise BadRequest(
@@ -168,13 +204,15 @@ REPLY_ERRORS: dict[int, type[ServiceError]] = {400: BadRequest, 406: NotAcceptab
 
 
 def answer(reply: QueryReply) -> Response:
+    if reply.status == 500:
+        current_app.logger.error("query evaluation failed: %s", reply.message)
+        raise ServiceError("internal error; it has been logged")
     if reply.status != 200:
         raise REPLY_ERRORS.get(reply.status, ServiceError)(reply.message)
     media = reply.media_type
     if "charset" not in media and (media.startswith("text/") or media.endswith("xml")):
         media += "; charset=utf-8"
-    body = reply.body if reply.body is not None else reply.chunks(CHUNK)  # streamed when large
-    response = Response(body, status=200, content_type=media)
+    response = Response(reply.body_iterable(), status=200, content_type=media)
     response.headers["Vary"] = "Accept"
     if reply.truncated:
         response.headers["X-Result-Truncated"] = "true"
@@ -198,9 +236,10 @@ def build_time(build: str) -> datetime.datetime:
 
 
 def not_modified(etag: str) -> bool:
-    """RFC 9110 section 13.2.2: If-None-Match decides when present, else If-Modified-Since."""
+    """RFC 9110 section 13.2.2: If-None-Match decides when present, else If-Modified-Since.
+    ("*" is decided after evaluation: a malformed query has no representation to match.)"""
     if request.if_none_match:
-        return etag in request.if_none_match
+        return not request.if_none_match.star_tag and request.if_none_match.contains(etag)
     since = request.if_modified_since
     return since is not None and service()["store"].built_at.replace(microsecond=0) <= since
 

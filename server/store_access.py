@@ -15,8 +15,9 @@ from homs_kg.graph.dumps import DUMPS
 from homs_kg.graph.store import current_store, dumps_path
 
 from .errors import ServiceUnavailable
-from .evaluation import Limits, QueryJob, QueryReply, WorkerPool
+from .evaluation import QueryJob, QueryReply
 from .federation import ServicePolicy
+from .workers import Limits, WorkerPool
 
 
 class SparqlStore(Protocol):

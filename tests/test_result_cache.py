@@ -5,8 +5,20 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from homs_kg.server import result_cache
 from homs_kg.server.evaluation import QueryJob, QueryReply
-from homs_kg.server.result_cache import CachingStore, with_result_cache
+from homs_kg.server.result_cache import ENTRY_OVERHEAD, CachingStore, with_result_cache
+
+
+class KeyedReplies(dict):
+    """The same reply for every query."""
+
+    def __init__(self, reply: QueryReply) -> None:
+        super().__init__()
+        self.reply = reply
+
+    def get(self, key: object, default: object = None) -> QueryReply:
+        return self.reply
 
 
 class CountingStore:
@@ -75,14 +87,60 @@ def test_errors_and_spooled_answers_are_not_kept() -> None:
 
 def test_the_least_recently_used_answer_leaves_first_when_the_budget_is_full() -> None:
     inner = CountingStore()
-    store = CachingStore(inner, 8 * 20)  # one answer may take an eighth: 20 bytes
-    queries = [f"SELECT {n:013d}" for n in range(9)]  # 9 answers of 20 bytes: one too many
+    entry = ENTRY_OVERHEAD + 20  # an answer of 20 bytes with its key and record
+    store = CachingStore(inner, 8 * entry)
+    queries = [f"SELECT {n:013d}" for n in range(9)]  # 9 entries: one too many
     for query in queries:
         store.run(QueryJob(query))
     store.run(QueryJob(queries[1]))  # still kept
     store.run(QueryJob(queries[0]))  # the oldest, dropped: evaluated again
     assert inner.evaluated[9:] == [queries[0]]
-    assert store.size <= 8 * 20
+    assert store.size <= 8 * entry
+
+
+def test_large_queries_do_not_grow_the_cache_past_its_budget() -> None:
+    inner = CountingStore()
+    inner.reply_for = KeyedReplies(QueryReply(200, body=b"true", build_id="build-1"))
+    store = CachingStore(inner, 64 * 1024)
+    for number in range(1000):  # a 900 KB query each: 900 MB if the keys held the queries
+        store.run(QueryJob(f"ASK {{}} # {number} " + "x" * 900_000))
+    assert store.size <= 64 * 1024
+    assert max(len(str(key)) for key in store.entries) < 100  # a digest, not the query
+
+
+def test_an_answer_that_called_a_service_is_reused_only_for_a_while(monkeypatch) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(result_cache.time, "monotonic", lambda: clock[0])
+    inner = CountingStore()
+    inner.reply_for["fed"] = QueryReply(200, body=b"x", build_id="build-1", federated=True)
+    store = CachingStore(inner, 1024 * 1024, service_seconds=300)
+    store.run(QueryJob("fed"))
+    clock[0] += 299
+    store.run(QueryJob("fed"))
+    assert inner.evaluated == ["fed"]
+    clock[0] += 2
+    store.run(QueryJob("fed"))
+    assert inner.evaluated == ["fed", "fed"]
+
+
+def test_an_answer_whose_service_call_failed_is_not_kept() -> None:
+    inner = CountingStore()
+    inner.reply_for["silent"] = QueryReply(
+        200, body=b"x", build_id="build-1", federated=True, service_failed=True
+    )
+    store = CachingStore(inner, 1024 * 1024)
+    store.run(QueryJob("silent"))
+    store.run(QueryJob("silent"))
+    assert inner.evaluated == ["silent", "silent"]
+
+
+def test_an_answer_that_may_differ_each_time_is_not_kept() -> None:
+    inner = CountingStore()
+    inner.reply_for["now"] = QueryReply(200, body=b"x", build_id="build-1", volatile=True)
+    store = CachingStore(inner, 1024 * 1024)
+    store.run(QueryJob("now"))
+    store.run(QueryJob("now"))
+    assert inner.evaluated == ["now", "now"]
 
 
 def test_a_zero_budget_turns_the_cache_off() -> None:
