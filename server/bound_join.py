@@ -48,6 +48,7 @@ from .sparql_syntax import (
     Group,
     Query,
     certain_variables,
+    is_volatile,
     mentions_service,
     parse,
 )
@@ -94,7 +95,7 @@ def resolve_services(text: str, policy: ServicePolicy, select_local: LocalSelect
     """The query with each SERVICE clause evaluated and written in as VALUES; ServiceRefused
     for a SERVICE that may not be called, ServiceFailed for a failed call (unless SILENT)."""
     if not mentions_service(text):
-        return Resolution(text)
+        return Resolution(text, volatile=is_volatile(text))
     query = parse(text)
     for element in query.services:
         policy.check(element.target)

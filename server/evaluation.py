@@ -18,7 +18,7 @@ from .bound_join import ServiceFailed, resolve_services
 from .federation import Caller, ServicePolicy, ServiceRefused
 from .negotiation import essence, format_by_name, negotiate, offered_for
 from .results import write_results
-from .sparql_syntax import QuerySyntaxError
+from .sparql_syntax import QuerySyntaxError, has_dataset_clause
 from .spool import SpooledBody, remove
 
 # A query the SERVICE reading missed reaches the sandbox: the engine's HTTP client then fails to
@@ -96,7 +96,11 @@ def result_kind(results: object) -> str:
 
 
 def dataset_of(job: QueryJob) -> dict:
-    """The RDF dataset of a protocol request (union default graph unless graphs are named)."""
+    """The RDF dataset of a protocol request: the graphs it names (SPARQL 1.1 Protocol section
+    2.1.4, which override the query's), else the query's FROM clauses, else the union of the
+    named graphs as default graph."""
+    if not (job.default_graphs or job.named_graphs) and has_dataset_clause(job.query):
+        return {}
     dataset: dict = {"use_default_graph_as_union": not job.default_graphs}
     if job.default_graphs:
         dataset["default_graph"] = [NamedNode(g) for g in job.default_graphs]

@@ -37,7 +37,7 @@ from homs_kg.graph.vocabulary import DCTERMS, PROV, RDF, XSD, MintedIris
 from .bound_join import ServiceFailed, resolve_services
 from .evaluation import QueryJob, QueryReply, QueryTimeout, spool_results
 from .federation import ServicePolicy, ServiceRefused, call_services
-from .sparql_syntax import QuerySyntaxError
+from .sparql_syntax import QuerySyntaxError, has_dataset_clause
 from .spool import new_spool_folder
 
 if TYPE_CHECKING:
@@ -109,7 +109,9 @@ class RemoteStore:
         import requests
 
         data = [("query", query)]
-        graphs = job.default_graphs or self.state()[1]
+        graphs = job.default_graphs
+        if not graphs and not has_dataset_clause(query):
+            graphs = self.state()[1]  # the union default graph, unless the query has FROM
         data += [("default-graph-uri", g) for g in graphs]
         data += [("named-graph-uri", g) for g in job.named_graphs]
         try:

@@ -205,6 +205,27 @@ def mentions_service(text: str) -> bool:
     return "service" in text.lower()
 
 
+def has_dataset_clause(text: str) -> bool:
+    """Whether the query names its own dataset (FROM or FROM NAMED, SPARQL 1.1 section 13.2)."""
+    if re.search("from", text, re.IGNORECASE) is None:
+        return False
+    try:
+        return any(token.keyword == "FROM" for token in tokenize(text))
+    except QuerySyntaxError:
+        return False  # the engine will say what is wrong
+
+
+def is_volatile(text: str) -> bool:
+    """Whether two evaluations on the same data may answer differently (NOW(), RAND(), UUID(),
+    STRUUID(), BNODE(): SPARQL 1.1 section 17.4)."""
+    if re.search("now|rand|uuid|bnode", text, re.IGNORECASE) is None:
+        return False
+    try:
+        return any(token.keyword in VOLATILE_FUNCTIONS for token in tokenize(text))
+    except QuerySyntaxError:
+        return True
+
+
 MAY_VARY = re.compile(r"service|now|rand|uuid|bnode", re.IGNORECASE)
 
 

@@ -100,7 +100,7 @@ def free_port() -> int:
 class LiveServer:
     """The real ``homs-kg serve`` in a subprocess on a free loopback port."""
 
-    def __init__(self, data_dir: Path, *options: str) -> None:
+    def __init__(self, data_dir: Path, *options: str, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = data_dir.parent / f"server-{self.port}.log"
@@ -116,7 +116,10 @@ class LiveServer:
             *options,
         ]
         self.process = subprocess.Popen(
-            command, stdout=self.log.open("wb"), stderr=subprocess.STDOUT
+            command,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
         )
         self.wait_until_ready()
 

@@ -10,7 +10,14 @@ import pytest
 
 from homs_kg.server.app import create_app
 from homs_kg.server.config import ServerConfig
-from homs_kg.server.evaluation import Busy, QueryTimeout, QueryTooLarge, WorkerCrashed
+from homs_kg.server.evaluation import (
+    Busy,
+    QueryReply,
+    QueryTimeout,
+    QueryTooLarge,
+    SpoolFull,
+    WorkerCrashed,
+)
 
 
 class OverloadedStore:
@@ -31,7 +38,7 @@ class OverloadedStore:
         pass
 
 
-@pytest.mark.parametrize("error", [QueryTimeout, QueryTooLarge, WorkerCrashed, Busy])
+@pytest.mark.parametrize("error", [QueryTimeout, QueryTooLarge, SpoolFull, WorkerCrashed, Busy])
 @pytest.mark.parametrize("path", ["/page/resource/homs", "/data/resource/homs.ttl", "/",
                                   "/.well-known/void", "/search?q=x&format=json"])  # fmt: skip
 def test_internal_queries_over_a_limit_are_503(tmp_path: Path, error: type[Exception],
@@ -41,3 +48,18 @@ def test_internal_queries_over_a_limit_are_503(tmp_path: Path, error: type[Excep
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
     assert response.mimetype == "application/problem+json"
+
+
+class FailingStore(OverloadedStore):
+    """A store whose evaluation process reports an internal error."""
+
+    def run(self, job: object) -> QueryReply:
+        return QueryReply(500, "internal error: RuntimeError: the engine broke")
+
+
+def test_an_internal_error_is_a_500_logged_with_its_cause(tmp_path: Path, caplog) -> None:
+    app = create_app(ServerConfig(data_dir=tmp_path), FailingStore(Busy))  # type: ignore[arg-type]
+    response = app.test_client().get("/sparql", query_string={"query": "ASK {}"})
+    assert response.status_code == 500
+    assert response.json["detail"] == "internal error; it has been logged"
+    assert "internal error: RuntimeError: the engine broke" in caplog.text

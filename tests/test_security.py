@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import http.server
 import os
+import socket
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -164,3 +166,42 @@ def test_heavy_queries_end_cleanly(limited_server: LiveServer, query: str) -> No
                                           timeout=60)  # fmt: skip
     assert response.status_code in (200, 400, 503)  # answered, refused, or ended at a limit
     assert requests.get(f"{limited_server.url}/healthz", timeout=30).status_code == 200
+
+
+LARGE = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 300000"  # about 100 MB of JSON
+
+
+@pytest.fixture
+def sending_server(built: BuildReport, data_dir: Path) -> Iterator[LiveServer]:
+    server = LiveServer(data_dir, "--client-concurrency", "2", "--max-rows", "300000")
+    yield server
+    server.stop()
+
+
+def stalled_request(server: LiveServer, address: str) -> socket.socket:
+    """A request for a large answer whose client reads only the status line, then stops."""
+    connection = socket.create_connection(("127.0.0.1", server.port), timeout=60,
+                                          source_address=(address, 0))  # fmt: skip
+    target = "/sparql?" + urllib.parse.urlencode({"query": LARGE})
+    connection.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    assert connection.recv(12) == b"HTTP/1.1 200"  # evaluated: the answer is being sent
+    return connection
+
+
+def status_from(server: LiveServer, address: str) -> int:
+    return client_at(address).get(f"{server.url}/sparql", params={"query": SIMPLE},
+                                  timeout=30).status_code  # fmt: skip
+
+
+def test_a_clients_slot_is_held_until_its_answer_is_sent(sending_server: LiveServer) -> None:
+    """Two answers the client does not read hold its two slots: a third query gets 429, and
+    another client is served meanwhile; once the client goes, its slots are free again."""
+    stalled = [stalled_request(sending_server, "127.0.0.61") for _ in range(2)]
+    assert status_from(sending_server, "127.0.0.61") == 429
+    assert status_from(sending_server, "127.0.0.62") == 200
+    for connection in stalled:
+        connection.close()
+    deadline = time.monotonic() + 30
+    while status_from(sending_server, "127.0.0.61") == 429:
+        assert time.monotonic() < deadline, "the slots were not given back"
+        time.sleep(0.1)

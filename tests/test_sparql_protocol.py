@@ -374,3 +374,42 @@ def test_json_results_are_valid_json_with_arabic(live_server: LiveServer) -> Non
     assert body["results"]["bindings"] == [
         {"l": {"type": "literal", "value": "حمص", "xml:lang": "ar"}}
     ]
+
+
+# --- what the security review found (issue 16, items 7 and 10) ---
+
+
+@pytest.mark.parametrize("query", ["SELECT (<urn:f>(1) AS ?x) {}", "ASK { FILTER(<urn:f>()) }"])
+def test_an_unknown_function_is_400(live_server: LiveServer, query: str) -> None:
+    response = get(live_server, query=query)
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "the query cannot be evaluated: The custom function <urn:f> is not supported"
+    )
+
+
+def test_from_names_the_default_graph(live_server: LiveServer, built: BuildReport) -> None:
+    ontology = f"{BASE}graph/ontology"
+    query = f"SELECT (COUNT(*) AS ?n) FROM <{ontology}> WHERE {{ ?s ?p ?o }}"
+    expected = sum(1 for q in built.dataset.quads if q.graph_name.value == ontology)
+    assert json_values(get(live_server, query=query), "n") == [str(expected)]
+
+
+def test_an_answer_with_now_is_not_stored(live_server: LiveServer) -> None:
+    response = get(live_server, query='SELECT (STRUUID() AS ?id) (NOW() AS ?t) WHERE {}')
+    again = get(live_server, query='SELECT (STRUUID() AS ?id) (NOW() AS ?t) WHERE {}')
+    assert json_values(response, "id") != json_values(again, "id")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in response.headers
+
+
+def test_if_none_match_star_does_not_hide_a_malformed_query(live_server: LiveServer) -> None:
+    response = requests.get(f"{live_server.url}/sparql", params={"query": "SELEKT"}, timeout=30,
+                            headers={"If-None-Match": "*"})  # fmt: skip
+    assert response.status_code == 400
+
+
+def test_if_none_match_star_matches_an_answer(live_server: LiveServer) -> None:
+    response = requests.get(f"{live_server.url}/sparql", params={"query": PERSONS}, timeout=30,
+                            headers={"If-None-Match": "*"})  # fmt: skip
+    assert response.status_code == 304
