@@ -8,6 +8,7 @@ query workers (which stops even a SERVICE the reading missed), and the running s
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import time
@@ -45,7 +46,9 @@ def hidden_services(trap: str) -> dict[str, str]:
         ),
         "escaped-iri": f"SELECT * WHERE {{ SERVICE <{trap[:-1]}\\u0078> {{ ?x ?p ?o }} }}",
         "prefixed-name": f"PREFIX t: <{trap[:-1]}> SELECT * WHERE {{ SERVICE t:x {{ ?x ?p ?o }} }}",
-        "prefixed-escape": f"PREFIX t: <{trap[:-1]}> SELECT * WHERE {{ SERVICE t:\\.x {{ ?s ?p ?o }} }}",
+        "prefixed-escape": (
+            f"PREFIX t: <{trap[:-1]}> SELECT * WHERE {{ SERVICE t:\\.x {{ ?s ?p ?o }} }}"
+        ),
         "relative-to-base": f"BASE <{trap}> SELECT * WHERE {{ SERVICE <y> {{ ?x ?p ?o }} }}",
         "hash-in-string": f'SELECT * WHERE {{ ?s ?p "a#b" . {service} }}',
         "keyword-case": f"select * where {{ sErViCe <{trap}> {{ ?x ?p ?o }} }}",
@@ -60,7 +63,7 @@ def hidden_services(trap: str) -> dict[str, str]:
             f"SELECT * WHERE {{ SERVICE <https://query.wikidata.org/sparql> {{ {service} }} }}"
         ),
         "after-long-string": f'SELECT * WHERE {{ BIND("{"x" * 200_000}" AS ?z) {service} }}',
-        "variable-target": "SELECT * WHERE { BIND(<%s> AS ?t) SERVICE ?t { ?x ?p ?o } }" % trap,
+        "variable-target": f"SELECT * WHERE {{ BIND(<{trap}> AS ?t) SERVICE ?t {{ ?x ?p ?o }} }}",
     }
 
 
@@ -177,8 +180,7 @@ def hiding_queries(draw: st.DrawFn, trap: str) -> str:
     before = draw(st.lists(st.sampled_from(HIDERS), max_size=4))
     after = draw(st.lists(st.sampled_from([*HIDERS, "AS ?z)", ")", "}", "#"]), max_size=4))
     service = (
-        f"{draw(st.sampled_from(KEYWORDS))} {draw(st.sampled_from(targets(trap)))} "
-        "{ ?x ?p ?o }"
+        f"{draw(st.sampled_from(KEYWORDS))} {draw(st.sampled_from(targets(trap)))} {{ ?x ?p ?o }}"
     )
     depth = draw(st.integers(0, 3))
     body = " ".join([*before, "{" * depth, service, "}" * depth, *after])
@@ -196,10 +198,8 @@ def trap(listener) -> Iterator[tuple[str, list]]:
 def test_no_generated_query_reaches_the_trap_past_the_reading(trap, data: st.DataObject) -> None:
     url, accepted = trap
     query = data.draw(hiding_queries(url))
-    try:
+    with contextlib.suppress(ServiceRefused, QuerySyntaxError, ServiceFailed, SyntaxError, OSError):
         evaluate_in_process(query)
-    except (ServiceRefused, QuerySyntaxError, ServiceFailed, SyntaxError, OSError):
-        pass
     assert accepted == [], query
 
 

@@ -396,8 +396,8 @@ def test_from_names_the_default_graph(live_server: LiveServer, built: BuildRepor
 
 
 def test_an_answer_with_now_is_not_stored(live_server: LiveServer) -> None:
-    response = get(live_server, query='SELECT (STRUUID() AS ?id) (NOW() AS ?t) WHERE {}')
-    again = get(live_server, query='SELECT (STRUUID() AS ?id) (NOW() AS ?t) WHERE {}')
+    response = get(live_server, query="SELECT (STRUUID() AS ?id) (NOW() AS ?t) WHERE {}")
+    again = get(live_server, query="SELECT (STRUUID() AS ?id) (NOW() AS ?t) WHERE {}")
     assert json_values(response, "id") != json_values(again, "id")
     assert response.headers["Cache-Control"] == "no-store"
     assert "ETag" not in response.headers
