@@ -201,7 +201,9 @@ def test_wikidata_links(run) -> None:
     linked = {(r["entity"], r["link"], r["item"].rsplit("/", 1)[1]) for r in rows if "item" in r}
     assert ("Homs", "same as", "Q131301") in linked
     assert ("Tadmur", "close match", "Q5747") in linked
-    assert len(linked) == 16
+    assert ("France", "same as", "Q142") in linked
+    assert ("United States", "same as", "Q30") in linked
+    assert len(linked) == 18
     assert {"entity": "Clock Square"} in rows
 
 
