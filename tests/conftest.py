@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from click.testing import CliRunner
 from pyoxigraph import Store
 from selenium import webdriver
@@ -212,3 +213,40 @@ def listener() -> Iterator[tuple[int, list[object]]]:
     stop.set()
     thread.join(2)
     sock.close()
+
+
+OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+
+
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the oxigraph server exited"
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer in {seconds} s")
+
+
+@pytest.fixture(scope="session")
+def wikidata_double(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`oxigraph serve-read-only` over the Wikidata-shaped fixture; yields its query URL."""
+    location = tmp_path_factory.mktemp("wikidata-double")
+    fixture = FIXTURES / "wikidata" / "wikidata-fixture.ttl"
+    subprocess.run(
+        [OXIGRAPH, "load", "--location", location, "--file", fixture],
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        [OXIGRAPH, "serve-read-only", "--location", location, "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for(f"http://127.0.0.1:{port}/", process)
+    yield f"http://127.0.0.1:{port}/query"
+    process.terminate()
+    process.wait(10)
