@@ -8,6 +8,7 @@ import time
 from flask import Flask, Response, g, request
 
 from .catalogue_views import catalogue
+from .client_limits import ClientLimiter
 from .config import ServerConfig
 from .description import description
 from .errors import register_error_handlers
@@ -60,6 +61,8 @@ def create_app(config: ServerConfig | None = None, store: SparqlStore | None = N
     app.extensions["homs_kg"] = {
         "config": config,
         "store": store or open_store(config),
+        # One per app: /sparql, /search and /reconcile all count against a client's slots.
+        "client_limiter": ClientLimiter(config.client_concurrency),
     }
     register_error_handlers(app)
     app.register_blueprint(sparql)

@@ -18,6 +18,9 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from .reconcile import BATCH_SIZE, MAX_TYPES
+from .search import MAX_QUERY_CHARS
+
 openapi = Blueprint("openapi", __name__)
 
 OPENAPI_PATH = "/-/openapi.json"
@@ -152,6 +155,7 @@ REDIRECT = {
     },
 }
 
+TOO_MANY = "Too many requests from this client at once (`--client-concurrency`); see Retry-After."
 CONDITIONAL = {"304": {"description": "Not Modified (If-None-Match, If-Modified-Since)."}}
 
 MERGED_SLASHES = {
@@ -472,7 +476,11 @@ def paths() -> Schema:
                 "tags": ["Search"],
                 "parameters": [
                     query_parameter(
-                        "q", "The text to search for (needed for JSON).", example="حمص"
+                        "q",
+                        f"The text to search for (needed for JSON; at most {MAX_QUERY_CHARS} "
+                        "characters).",
+                        {"type": "string", "maxLength": MAX_QUERY_CHARS},
+                        "حمص",
                     ),
                     query_parameter(
                         "type",
@@ -509,8 +517,10 @@ def paths() -> Schema:
                         },
                     },
                     **errors(
-                        e400="An unknown format or type, a bad limit, or no q for JSON.",
+                        e400="An unknown format or type, a bad limit, no q for JSON, or a q "
+                        "that is too long.",
                         e406="Neither HTML nor JSON acceptable.",
+                        e429=TOO_MANY,
                     ),
                 },
             }
@@ -623,7 +633,9 @@ def reconcile_operations() -> Schema:
     queries = query_parameter(
         "queries",
         'A batch of queries as a JSON object, e.g. {"q0": {"query": "Homs", '
-        '"type": "Place", "limit": 3}}; without it, the manifest.',
+        '"type": "Place", "limit": 3}}; without it, the manifest. '
+        f"At most {BATCH_SIZE} queries (the manifest's batchSize), each `query` at most "
+        f"{MAX_QUERY_CHARS} characters with at most {MAX_TYPES} types.",
         {"type": "string"},
         '{"q0": {"query": "Homs", "limit": 3}}',
     )
@@ -634,8 +646,10 @@ def reconcile_operations() -> Schema:
             {"type": "object"},
         ),
         **errors(
-            e400="`queries` is not a JSON object of valid queries.",
+            e400="`queries` is not a JSON object of valid queries, or a query is too long or "
+            "has too many types.",
             e413="More queries than the manifest's batchSize.",
+            e429=TOO_MANY,
         ),
     }
     return {
