@@ -3,8 +3,8 @@
 Every route of the app is described: its parameters, its media types and its answers, each error
 an RFC 9457 problem details document (``application/problem+json``, server/errors.py). The
 description is built here in Python (no data file to package); its ``servers`` entry is the
-address the request came to, so a client (schemathesis in tests/test_fuzz.py, a generator of
-client code) calls the server that served it.
+public base IRI (``--base-iri``), the server's public address, never the request's Host header:
+the description is cached publicly, and a forged Host must not reach other clients.
 
 Accept and Content-Type are not parameters in OpenAPI (3.1.1, Parameter Object: such header
 parameters "SHALL be ignored"); content negotiation is stated by the media types of each answer.
@@ -16,8 +16,9 @@ import json
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
+from .description import public_url
 from .reconcile import BATCH_SIZE, MAX_TYPES
 from .search import MAX_QUERY_CHARS
 
@@ -722,7 +723,7 @@ def description(server_url: str) -> Schema:
 
 @openapi.get(OPENAPI_PATH)
 def openapi_document() -> Response:
-    body = json.dumps(description(request.url_root.rstrip("/")), ensure_ascii=False, indent=1)
+    body = json.dumps(description(public_url().rstrip("/")), ensure_ascii=False, indent=1)
     response = Response(body + "\n", mimetype="application/json")
     response.headers["Cache-Control"] = "public, max-age=60"
     return response

@@ -21,7 +21,8 @@ manifest's ``batchSize`` (Reconciliation Service API 1.0 draft, §3.1 Service Ma
 batch MAY be answered 413), 10 being what OpenRefine sends when a manifest names none; each
 ``query`` at most ``MAX_QUERY_CHARS`` characters (as for /search) and at most ``MAX_TYPES`` types
 (OpenRefine sends one; each is looked up among all the classes). A batch holds one of the client's
-slots of the limiter /sparql uses (429 with Retry-After when none is free).
+slots of the limiter /sparql uses (429 with Retry-After when none is free). The manifest's URLs
+are under the base IRI, never the request's Host: the manifest is the same for every client.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from flask import Blueprint, Response, request, url_for
 
+from .description import public_url
 from .errors import BadRequest, PayloadTooLarge
 from .search import (
     Hit,
@@ -67,7 +69,7 @@ def manifest(index: LabelIndex) -> dict:
         "identifierSpace": identifier_space(index),
         "schemaSpace": index.hkg,
         "serviceVersion": service_version,
-        "logo": url_for("ui.static", filename="icon.svg", _external=True),
+        "logo": public_url(url_for("ui.static", filename="icon.svg")),
         "defaultTypes": [type_object(index, index.hkg + name) for name in DEFAULT_TYPES],
         "view": {"url": identifier_space(index) + "{{id}}"},
         "batchSize": BATCH_SIZE,
