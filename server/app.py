@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, g, request
+from flask import Flask, Request, Response, g, request
+from werkzeug.routing import MapAdapter
 
 from .catalogue_views import catalogue
+from .client_limits import ClientLimiter
 from .config import ServerConfig
 from .description import description
 from .errors import register_error_handlers
@@ -52,14 +55,29 @@ SECURITY_HEADERS = {
 }
 
 
+class PublicAddressFlask(Flask):
+    """Flask whose own redirects (308 to a merged slash or an added trailing slash) go to the base
+    IRI's scheme and host, the server's public address, not to the request's Host header: a 308
+    is cacheable by default (RFC 9110 §15.4.9), so a forged Host must not reach its Location."""
+
+    def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
+        adapter = super().create_url_adapter(request)
+        if adapter is not None and request is not None:
+            public = urlsplit(self.extensions["homs_kg"]["config"].base_iri)
+            adapter.url_scheme, adapter.server_name = public.scheme, public.netloc
+        return adapter
+
+
 def create_app(config: ServerConfig | None = None, store: SparqlStore | None = None) -> Flask:
     """The WSGI application over ``store`` (by default the embedded store of the data dir)."""
     config = config or ServerConfig()
-    app = Flask(__name__, static_folder=None)
+    app = PublicAddressFlask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     app.extensions["homs_kg"] = {
         "config": config,
         "store": store or open_store(config),
+        # One per app: /sparql, /search and /reconcile all count against a client's slots.
+        "client_limiter": ClientLimiter(config.client_concurrency),
     }
     register_error_handlers(app)
     app.register_blueprint(sparql)

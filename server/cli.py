@@ -285,6 +285,10 @@ def stats(data_dir: Path) -> None:
 @option("result_cache_mb")
 @option("service_cache_seconds")
 @option("spool_mb")
+@option("send_timeout")
+@option("header_timeout")
+@option("client_connections")
+@option("max_connections")
 @option("store")
 @federation_options
 def serve(
@@ -303,10 +307,15 @@ def serve(
     result_cache_mb: int,
     service_cache_seconds: int,
     spool_mb: int,
+    send_timeout: float,
+    header_timeout: float,
+    client_connections: int,
+    max_connections: int,
     store: str,
     **federation: object,
 ) -> None:
     """Serve the SPARQL endpoint (building the store first if there is none)."""
+    from .http_server import ConnectionLimits
     from .serving import run_server
 
     config = ServerConfig(
@@ -327,7 +336,8 @@ def serve(
     )
     if not store:
         ensure_local_store(data_dir, base_iri)
-    run_server(config, host, port, threads)
+    limits = ConnectionLimits(send_timeout, header_timeout, client_connections, max_connections)
+    run_server(config, host, port, threads, limits)
 
 
 def ensure_local_store(data_dir: Path, base_iri: str) -> None:

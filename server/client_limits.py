@@ -25,7 +25,8 @@ class ClientLimiter:
         with self.lock:
             if self.running[client] >= self.limit:
                 raise TooManyRequests(
-                    f"this client already has {self.limit} queries running; retry when one ends",
+                    f"this client already has {self.limit} of its {self.limit} requests running "
+                    "(queries, searches, reconciliations); retry when one ends",
                     {"Retry-After": "1"},
                 )
             self.running[client] += 1

@@ -100,8 +100,8 @@ class Statistics:
 
 
 class BuildCache:
-    """Values keyed by build id (then host, format); bounded, since the host comes from the
-    request: when full it is emptied, which also drops the values of earlier builds."""
+    """Values keyed by build id (then kind, format); bounded: when full it is emptied, which also
+    drops the values of earlier builds."""
 
     def __init__(self, limit: int = 64) -> None:
         self.lock, self.limit = threading.Lock(), limit
@@ -125,6 +125,13 @@ def service() -> dict:
 
 def cache() -> BuildCache:
     return current_app.extensions.setdefault("homs_kg.description", BuildCache())
+
+
+def public_url(path: str = "") -> str:
+    """``path`` under the public base IRI (``--base-iri``), the server's public address. Never the
+    request's Host: a client chooses that header (RFC 9110 §7.2), and these URLs go into answers
+    that shared caches keep for every client."""
+    return MintedIris(service()["config"].base_iri).base + path.lstrip("/")
 
 
 def count(store: SparqlStore, query: str) -> list[dict[str, str]]:
@@ -190,8 +197,9 @@ def result_formats(service_node: BlankNode) -> list[Triple]:
     return triples
 
 
-def service_triples(stats: Statistics, minted: MintedIris, root: str) -> list[Triple]:
+def service_triples(stats: Statistics, minted: MintedIris) -> list[Triple]:
     service_node, dataset, default = BlankNode("service"), BlankNode("dataset"), dataset_iri(minted)
+    root = minted.base
     return [
         Triple(service_node, RDF.type, SD.Service),  # §3.3.1
         Triple(service_node, SD.endpoint, NamedNode(root + "sparql")),  # §3.2.1, required by §5
@@ -222,9 +230,9 @@ def vocabularies(stats: Statistics, minted: MintedIris) -> list[NamedNode]:
 
 
 def void_triples(
-    stats: Statistics, minted: MintedIris, root: str, dumps: list[str], built_at: datetime.datetime
+    stats: Statistics, minted: MintedIris, dumps: list[str], built_at: datetime.datetime
 ) -> list[Triple]:
-    d = dataset_iri(minted)
+    d, root = dataset_iri(minted), minted.base
     rows: list[tuple[Any, NamedNode, Any]] = [
         (d, RDF.type, VOID.Dataset),
         # General metadata (VoID "Dublin Core Metadata Terms", "Licensing a dataset")
@@ -296,17 +304,18 @@ def cacheable(response: Response, etag: str, negotiated: bool = True) -> Respons
     return response.make_conditional(request)
 
 
-def rdf_answer(kind: str, build: Callable[[Statistics, MintedIris, str], list[Triple]]) -> Response:
+def rdf_answer(kind: str, build: Callable[[Statistics, MintedIris], list[Triple]]) -> Response:
     """The description ``kind`` in the negotiated format, cached per build. The ETag is the
-    build id and the format, as each representation needs its own (RFC 9110 §8.8.3)."""
-    fmt, store, root = chosen_format(), service()["store"], request.url_root
+    build id and the format, as each representation needs its own (RFC 9110 §8.8.3); its URLs
+    are under the base IRI, the same for every request."""
+    fmt, store = chosen_format(), service()["store"]
     build_id, minted = store.build_id, MintedIris(service()["config"].base_iri)
 
     def render() -> bytes:
         stats = cache().get((build_id, "statistics"), lambda: statistics(store))
-        return serialize(by_subject(build(stats, minted, root)), format=fmt, prefixes=PREFIXES)
+        return serialize(by_subject(build(stats, minted)), format=fmt, prefixes=PREFIXES)
 
-    body = cache().get((build_id, kind, root, fmt.file_extension), render)
+    body = cache().get((build_id, kind, fmt.file_extension), render)
     media = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
     return cacheable(Response(body, content_type=media), f"{build_id}-{fmt.file_extension}")
 
@@ -320,14 +329,14 @@ def service_description() -> Response:
 def void() -> Response:
     store = service()["store"]
     dumps, built_at = [name for name in DUMPS if store.dump_path(name)], store.built_at
-    return rdf_answer("void", lambda s, m, root: void_triples(s, m, root, dumps, built_at))
+    return rdf_answer("void", lambda stats, minted: void_triples(stats, minted, dumps, built_at))
 
 
 @description.get("/dumps/")
 def dump_list() -> Response:
     """The live build's dumps as JSON (``format``: the media type inside the gzip stream), each
     also in a Link header (RFC 8288, rel=item)."""
-    store, root = service()["store"], request.url_root
+    store, root = service()["store"], public_url()
     build_id = store.build_id
     listed = [
         {"name": name, "url": f"{root}dumps/{name}", "format": DUMPS[name].media_type,

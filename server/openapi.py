@@ -3,8 +3,8 @@
 Every route of the app is described: its parameters, its media types and its answers, each error
 an RFC 9457 problem details document (``application/problem+json``, server/errors.py). The
 description is built here in Python (no data file to package); its ``servers`` entry is the
-address the request came to, so a client (schemathesis in tests/test_fuzz.py, a generator of
-client code) calls the server that served it.
+public base IRI (``--base-iri``), the server's public address, never the request's Host header:
+the description is cached publicly, and a forged Host must not reach other clients.
 
 Accept and Content-Type are not parameters in OpenAPI (3.1.1, Parameter Object: such header
 parameters "SHALL be ignored"); content negotiation is stated by the media types of each answer.
@@ -16,7 +16,11 @@ import json
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
+
+from .description import public_url
+from .reconcile import BATCH_SIZE, MAX_TYPES
+from .search import MAX_QUERY_CHARS
 
 openapi = Blueprint("openapi", __name__)
 
@@ -152,6 +156,7 @@ REDIRECT = {
     },
 }
 
+TOO_MANY = "Too many requests from this client at once (`--client-concurrency`); see Retry-After."
 CONDITIONAL = {"304": {"description": "Not Modified (If-None-Match, If-Modified-Since)."}}
 
 MERGED_SLASHES = {
@@ -472,7 +477,11 @@ def paths() -> Schema:
                 "tags": ["Search"],
                 "parameters": [
                     query_parameter(
-                        "q", "The text to search for (needed for JSON).", example="حمص"
+                        "q",
+                        f"The text to search for (needed for JSON; at most {MAX_QUERY_CHARS} "
+                        "characters).",
+                        {"type": "string", "maxLength": MAX_QUERY_CHARS},
+                        "حمص",
                     ),
                     query_parameter(
                         "type",
@@ -509,8 +518,10 @@ def paths() -> Schema:
                         },
                     },
                     **errors(
-                        e400="An unknown format or type, a bad limit, or no q for JSON.",
+                        e400="An unknown format or type, a bad limit, no q for JSON, or a q "
+                        "that is too long.",
                         e406="Neither HTML nor JSON acceptable.",
+                        e429=TOO_MANY,
                     ),
                 },
             }
@@ -623,7 +634,9 @@ def reconcile_operations() -> Schema:
     queries = query_parameter(
         "queries",
         'A batch of queries as a JSON object, e.g. {"q0": {"query": "Homs", '
-        '"type": "Place", "limit": 3}}; without it, the manifest.',
+        '"type": "Place", "limit": 3}}; without it, the manifest. '
+        f"At most {BATCH_SIZE} queries (the manifest's batchSize), each `query` at most "
+        f"{MAX_QUERY_CHARS} characters with at most {MAX_TYPES} types.",
         {"type": "string"},
         '{"q0": {"query": "Homs", "limit": 3}}',
     )
@@ -634,8 +647,10 @@ def reconcile_operations() -> Schema:
             {"type": "object"},
         ),
         **errors(
-            e400="`queries` is not a JSON object of valid queries.",
+            e400="`queries` is not a JSON object of valid queries, or a query is too long or "
+            "has too many types.",
             e413="More queries than the manifest's batchSize.",
+            e429=TOO_MANY,
         ),
     }
     return {
@@ -708,7 +723,7 @@ def description(server_url: str) -> Schema:
 
 @openapi.get(OPENAPI_PATH)
 def openapi_document() -> Response:
-    body = json.dumps(description(request.url_root.rstrip("/")), ensure_ascii=False, indent=1)
+    body = json.dumps(description(public_url().rstrip("/")), ensure_ascii=False, indent=1)
     response = Response(body + "\n", mimetype="application/json")
     response.headers["Cache-Control"] = "public, max-age=60"
     return response

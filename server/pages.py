@@ -17,6 +17,7 @@ from pyoxigraph import NamedNode, RdfFormat
 from homs_kg.graph.vocabulary import OA
 
 from . import page_queries as queries
+from .description import public_url
 from .documents import Document, document_triples
 from .errors import NotFound
 from .ontology_pages import ontology_page
@@ -210,7 +211,7 @@ def resource_page(path: str, iri: str) -> Response:
         record = evidence_record(document, builder.book, link)
         view.label = evidence_label(record.bodies)
     source = source_record(document) if path.startswith("source/") else None
-    page_url = request.host_url.rstrip("/") + "/page/" + path
+    page_url = public_url("page/" + path)  # the base IRI's, as the page's IRIs: not the Host's
     return render(
         "page.html",
         rdf_twins(path),

@@ -15,6 +15,14 @@ may name one by IRI or by hkg local name, and the restriction is a hard one that
 in (§4.1 leaves hard or soft to the service). ``properties`` and ``type_strict`` are accepted and
 ignored: candidates are found by name only, so a query with properties but no ``query`` has no
 candidates. ``match`` is true for a candidate only when it is the single one scoring 100.
+
+Bounds, since matching runs in the HTTP process: at most ``BATCH_SIZE`` queries in a batch, the
+manifest's ``batchSize`` (Reconciliation Service API 1.0 draft, §3.1 Service Manifest: a larger
+batch MAY be answered 413), 10 being what OpenRefine sends when a manifest names none; each
+``query`` at most ``MAX_QUERY_CHARS`` characters (as for /search) and at most ``MAX_TYPES`` types
+(OpenRefine sends one; each is looked up among all the classes). A batch holds one of the client's
+slots of the limiter /sparql uses (429 with Retry-After when none is free). The manifest's URLs
+are under the base IRI, never the request's Host: the manifest is the same for every client.
 """
 
 from __future__ import annotations
@@ -24,14 +32,24 @@ from importlib.metadata import PackageNotFoundError, version
 
 from flask import Blueprint, Response, request, url_for
 
+from .description import public_url
 from .errors import BadRequest, PayloadTooLarge
-from .search import Hit, LabelIndex, json_response, label_index
+from .search import (
+    Hit,
+    LabelIndex,
+    client_slot,
+    json_response,
+    label_index,
+    query_text,
+)
 
 reconcile = Blueprint("reconcile", __name__)
 
 SERVICE_NAME = "homs-kg: the entities and events of an Arabic news profile of Homs (2017)"
 DEFAULT_TYPES = ("Person", "Organisation", "PopulationGroup", "Place", "Event", "Situation")
-DEFAULT_LIMIT, MAX_LIMIT, BATCH_SIZE = 10, 100, 50
+DEFAULT_LIMIT, MAX_LIMIT = 10, 100
+BATCH_SIZE = 10  # OpenRefine's default batch (StandardReconConfig.DEFAULT_BATCH_SIZE)
+MAX_TYPES = 10
 Query = tuple[str, frozenset[str] | None, int]  # text, accepted classes (None: any), limit
 
 
@@ -51,7 +69,7 @@ def manifest(index: LabelIndex) -> dict:
         "identifierSpace": identifier_space(index),
         "schemaSpace": index.hkg,
         "serviceVersion": service_version,
-        "logo": url_for("ui.static", filename="icon.svg", _external=True),
+        "logo": public_url(url_for("ui.static", filename="icon.svg")),
         "defaultTypes": [type_object(index, index.hkg + name) for name in DEFAULT_TYPES],
         "view": {"url": identifier_space(index) + "{{id}}"},
         "batchSize": BATCH_SIZE,
@@ -70,18 +88,24 @@ def endpoint() -> Response:
     (application/x-www-form-urlencoded) or as the GET parameter ``queries``; the answer is the
     result batch. §3.3 Cross-Origin Access: the app adds CORS to every answer (JSONP, optional,
     is not offered). §3.4 Error Handling: errors are problem+json documents with their status."""
-    index, raw = label_index(), request.values.get("queries")
+    with client_slot():
+        return answer(request.values.get("queries"))
+
+
+def answer(raw: str | None) -> Response:
+    """The manifest (no batch), or the result batch."""
     if raw is None:
         if request.method == "POST":
             raise BadRequest("a reconciliation POST needs a form field 'queries' (a JSON object)")
-        return json_response(manifest(index))
+        return json_response(manifest(label_index()))
+    index = label_index()
     batch = parse_batch(raw, index)
     return json_response({key: {"result": candidates(index, query)} for key, query in batch})
 
 
 def parse_batch(raw: str, index: LabelIndex) -> list[tuple[str, Query]]:
     """§4.1 Structure of a Reconciliation Query: a batch is a JSON object of queries under string
-    keys. §3.1: batches over the manifest's ``batchSize`` MAY be answered 413."""
+    keys. Batches over the manifest's ``batchSize`` are answered 413 (1.0 draft, §3.1)."""
     try:
         batch = json.loads(raw)
     except ValueError as error:
@@ -92,7 +116,8 @@ def parse_batch(raw: str, index: LabelIndex) -> list[tuple[str, Query]]:
         raise BadRequest('\'queries\' must be a JSON object of queries, e.g. {"q0": {"query": …}}')
     if len(batch) > BATCH_SIZE:
         raise PayloadTooLarge(
-            f"at most {BATCH_SIZE} queries in one batch (the manifest's batchSize)"
+            f"this batch has {len(batch)} queries; at most {BATCH_SIZE} are accepted in one batch "
+            "(the manifest's batchSize): send them in several batches"
         )
     return [(key, parse_query(key, value, index)) for key, value in batch.items()]
 
@@ -106,10 +131,11 @@ def parse_query(key: str, value: object, index: LabelIndex) -> Query:
         raise BadRequest(f"query {key!r}: 'query' must be a string")
     if properties is not None and not isinstance(properties, list):
         raise BadRequest(f"query {key!r}: 'properties' must be an array")
-    if not (text or "").strip() and not properties:
+    text = query_text(text or "", f"query {key!r}: 'query'")
+    if not text and not properties:
         raise BadRequest(f"query {key!r} needs a non-empty 'query' (or 'properties')")
     return (
-        (text or "").strip(),
+        text,
         accepted_classes(key, value.get("type"), index),
         limit_of(key, value),
     )
@@ -129,6 +155,8 @@ def accepted_classes(key: str, types: object, index: LabelIndex) -> frozenset[st
     if types is None or types == [] or types == "":
         return None
     items = types if isinstance(types, list) else [types]
+    if len(items) > MAX_TYPES:
+        raise BadRequest(f"query {key!r} has {len(items)} types; at most {MAX_TYPES} are accepted")
     classes: set[str] = set()
     for item in items:
         type_id = item.get("id") if isinstance(item, dict) else item

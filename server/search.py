@@ -18,6 +18,10 @@ Score of a thing: the best over its labels and alternative labels, of
    80  every word of the query is a word of the label (any order; words are runs of letters/digits);
    70  the query occurs in the label;
 and no match otherwise. Ties are ordered by the matched label's matching form, then by IRI.
+
+Search runs in the HTTP process, so it is bounded there: a query text of at most
+``MAX_QUERY_CHARS`` characters, and one of the client's slots of the app's ``ClientLimiter`` (the
+one /sparql uses) while it runs; a client with none free gets 429 with Retry-After.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -33,6 +38,7 @@ from flask import Blueprint, Response, current_app, json, render_template, reque
 from homs_kg.graph.arabic import normalise_arabic
 from homs_kg.graph.vocabulary import MintedIris
 
+from .client_limits import ClientLimiter
 from .description import BuildCache
 from .description import count as select_rows_or_503
 from .errors import BadRequest, NotAcceptable
@@ -44,6 +50,9 @@ search_blueprint = Blueprint("search", __name__)
 HTML, JSON, JSON_ALIAS = "text/html", "application/json", "application/sparql-results+json"
 FORMATS = {"html": HTML, "json": JSON, HTML: HTML, JSON: JSON}
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
+# The longest label of the graph has 91 characters; a longer query can match a label only by its
+# words, so this bound refuses nothing useful and caps the work per query.
+MAX_QUERY_CHARS = 500
 PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
@@ -223,6 +232,23 @@ def label_index() -> LabelIndex:
     return cache.get((service["store"].build_id, "label-index", base), lambda: build_index(base))
 
 
+def client_slot() -> AbstractContextManager[None]:
+    """A slot of the client's, from the limiter /sparql uses too; 429 when none is free."""
+    limiter: ClientLimiter = current_app.extensions["homs_kg"]["client_limiter"]
+    return limiter.slot(request.remote_addr or "unknown")
+
+
+def query_text(value: str, name: str) -> str:
+    """A search text, stripped; refused when longer than ``MAX_QUERY_CHARS``."""
+    text = value.strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise BadRequest(
+            f"{name} is {len(text)} characters long; at most {MAX_QUERY_CHARS} are accepted "
+            "(the longest label here is far shorter)"
+        )
+    return text
+
+
 def page_of(iri: str, base: str) -> str | None:
     """The thing's HTML page, ``/page/<path>`` (a hash IRI: its resource's page, at the hash)."""
     if not iri.startswith(base):
@@ -285,8 +311,14 @@ def result(hit: Hit, index: LabelIndex) -> dict:
 @search_blueprint.get("/search")
 def search() -> Response:
     """Label search; the JSON answer is ``{"query", "results": [...]}``, the HTML one a list."""
-    media, index = chosen_media(), label_index()
-    query = request.args.get("q", "").strip()
+    with client_slot():
+        return search_answer()
+
+
+def search_answer() -> Response:
+    media = chosen_media()
+    query = query_text(request.args.get("q", ""), "q")
+    index = label_index()
     classes = class_filter(index, request.args.get("type"))
     limit = limit_parameter(request.args.get("limit"))
     if media == JSON and not query:

@@ -158,6 +158,36 @@ SETTINGS: dict[str, Setting] = {
         4,
         "Queries one client address may have running at once; more get 429 with Retry-After.",
     ),
+    "send_timeout": Setting(
+        "--send-timeout",
+        "HOMS_KG_SEND_TIMEOUT",
+        30.0,
+        "Seconds an answer may wait for its client to take any byte; then the connection is "
+        "reset and its thread freed (30, as --timeout: a reader that stops reading holds a thread "
+        "no longer than a slow query does).",
+    ),
+    "header_timeout": Setting(
+        "--header-timeout",
+        "HOMS_KG_HEADER_TIMEOUT",
+        10.0,
+        "Seconds a request's headers may take to arrive complete (from the connection's opening; "
+        "for a later request, from its first byte); then 408 and close (10: clients send them "
+        "at once).",
+    ),
+    "client_connections": Setting(
+        "--client-connections",
+        "HOMS_KG_CLIENT_CONNECTIONS",
+        50,
+        "Connections one client address may hold open; more are closed at once (50: several "
+        "browsers behind one address; 0: no cap, for use behind a reverse proxy).",
+    ),
+    "max_connections": Setting(
+        "--max-connections",
+        "HOMS_KG_MAX_CONNECTIONS",
+        1000,
+        "Connections held open at once by all clients; more wait in the listen backlog (the "
+        "open-files limit is raised to fit where the system allows).",
+    ),
 }
 
 

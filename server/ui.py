@@ -17,6 +17,7 @@ from werkzeug.exceptions import NotFound as FileNotFound
 from homs_kg.graph.vocabulary import MintedIris
 
 from .catalogue import load_catalogue
+from .description import public_url
 from .errors import NotFound
 
 YASGUI_BUILD = Path(__file__).resolve().parent / "ui/node_modules/@zazuko/yasgui/build"
@@ -56,9 +57,10 @@ def example_queries(prefixes: dict[str, str]) -> list[dict[str, str]]:
 
 
 def query_page() -> Response:
-    """The query page (also the answer to a browser asking /sparql for text/html, no query)."""
+    """The query page (also the answer to a browser asking /sparql for text/html, no query). It
+    names the endpoint at the base IRI, the server's public address, not at the request's Host."""
     prefixes = dataset_prefixes()
-    endpoint = url_for("sparql.endpoint", _external=True)
+    endpoint = public_url(url_for("sparql.endpoint"))
     settings = {"endpoint": endpoint, "prefixes": prefixes, "examples": example_queries(prefixes)}
     # Tabs persist in the browser; a changed catalogue, base IRI or endpoint starts afresh.
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]

@@ -65,9 +65,9 @@ def void(live_server: LiveServer) -> Graph:
 
 
 def test_service_description_names_the_endpoint_and_its_dataset(
-    service_description: Graph, live_server: LiveServer, built: BuildReport
+    service_description: Graph, built: BuildReport
 ) -> None:
-    service = service_description.value(None, SD.endpoint, URIRef(live_server.url + "/sparql"))
+    service = service_description.value(None, SD.endpoint, URIRef(BASE + "sparql"))
     assert service is not None and (service, RDF.type, SD.Service) in service_description
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in service_description
     assert (service, SD.feature, SD.UnionDefaultGraph) in service_description
@@ -102,15 +102,15 @@ def test_service_description_in_an_unoffered_format_is_not_acceptable(
 
 
 def test_void_counts_the_distinct_triples_and_links_the_dumps(
-    void: Graph, live_server: LiveServer, built: BuildReport
+    void: Graph, built: BuildReport
 ) -> None:
     dataset = URIRef(f"{BASE}.well-known/void#dataset")
     assert (dataset, RDF.type, VOID.Dataset) in void
     assert void.value(dataset, VOID.triples).toPython() == distinct_triples(built)
     assert set(void.objects(dataset, VOID.dataDump)) == {
-        URIRef(f"{live_server.url}/dumps/{name}") for name in DUMPS
+        URIRef(f"{BASE}dumps/{name}") for name in DUMPS
     }
-    assert (dataset, VOID.sparqlEndpoint, URIRef(live_server.url + "/sparql")) in void
+    assert (dataset, VOID.sparqlEndpoint, URIRef(BASE + "sparql")) in void
     assert (dataset, VOID.uriSpace, Literal(f"{BASE}resource/")) in void
     assert URIRef(f"{BASE}ontology") in set(void.objects(dataset, VOID.vocabulary))
 
@@ -185,7 +185,7 @@ def test_the_dump_listing(live_server: LiveServer) -> None:
     assert set(listed) == set(DUMPS)
     assert listed["homs-kg.nq.gz"]["format"] == "application/n-quads"
     for name, dump in listed.items():
-        assert dump["url"] == f"{live_server.url}/dumps/{name}"
+        assert dump["url"] == f"{BASE}dumps/{name}"
         assert dump["bytes"] == len(fetch(live_server, f"/dumps/{name}").content)
         assert f'<{dump["url"]}>; rel="item"' in response.headers["Link"]
 

@@ -416,14 +416,15 @@ FINDS_5XX = (AssertionError, schemathesis.errors.FailureGroup)
 
 @pytest.fixture(scope="module")
 def api_schema(live_server: LiveServer) -> schemathesis.BaseSchema:
-    """The description as the live server serves it (its ``servers`` entry is that server)."""
+    """The description as the live server serves it; its ``servers`` entry is the base IRI, and
+    schemathesis calls the host the description came from (with the servers entry's path)."""
     return schemathesis.openapi.from_url(live_server.url + OPENAPI_PATH, timeout=TIMEOUT)
 
 
 def test_openapi_description_is_valid_openapi_3_1(api_schema: schemathesis.BaseSchema) -> None:
     api_schema.validate()  # against the OpenAPI 3.1 meta-schema; raises on the first error
     assert api_schema.raw_schema["openapi"].startswith("3.1")
-    assert api_schema.raw_schema["servers"][0]["url"].startswith("http://127.0.0.1:")
+    assert api_schema.raw_schema["servers"] == [{"url": BASE.rstrip("/")}]
 
 
 def application_routes() -> set[tuple[str, str]]:

@@ -6,6 +6,7 @@ import datetime
 import json
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -57,6 +58,23 @@ class PageParser(HTMLParser):
             self._block = None
 
 
+@pytest.fixture
+def public_browser(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> webdriver.Chrome:
+    """Chromium reaching the live server at the base IRI's address, as a reverse proxy would put
+    it: the query page names its endpoint there, and CSP connect-src 'self' wants that origin."""
+    rule = f"--host-resolver-rules=MAP {urlsplit(BASE).netloc} 127.0.0.1:{live_server.port}"
+
+    class PublicAddressOptions(webdriver.ChromeOptions):
+        def __init__(self) -> None:
+            super().__init__()
+            self.add_argument(rule)
+
+    monkeypatch.setattr(webdriver, "ChromeOptions", PublicAddressOptions)
+    return request.getfixturevalue("browser")
+
+
 def get(server: LiveServer, path: str, **headers: str) -> requests.Response:
     return requests.get(server.url + path, headers=headers, timeout=TIMEOUT)
 
@@ -72,14 +90,14 @@ def test_home_page_is_html_loading_yasgui_from_the_server(live_server: LiveServe
     answer = get(live_server, "/sparql", Accept="text/html")
     assert answer.status_code == 200
     assert answer.headers["Content-Type"] == "text/html; charset=utf-8"
-    twin = f'<{live_server.url}/sparql>; rel="alternate"; type="text/turtle"'
+    twin = f'<{BASE}sparql>; rel="alternate"; type="text/turtle"'
     assert answer.headers["Link"] == twin
     page = PageParser(answer.text)
     assert page.lang == "en"
     assert "<title>homs-kg: SPARQL query</title>" in answer.text
     assert set(YASGUI_ASSETS) <= set(page.urls)
-    # Nothing from the web: every URL the page names is on this server.
-    assert all(url.startswith(("/", live_server.url + "/")) for url in page.urls), page.urls
+    # Nothing from the web: every URL the page names is on this server (at its public address).
+    assert all(url.startswith(("/", BASE)) for url in page.urls), page.urls
 
 
 def test_page_settings_name_this_endpoint_the_prefixes_and_the_catalogue(
@@ -87,7 +105,7 @@ def test_page_settings_name_this_endpoint_the_prefixes_and_the_catalogue(
 ) -> None:
     page = PageParser(get(live_server, "/sparql", Accept="text/html").text)
     settings = json.loads(page.json_blocks["query-ui-settings"])
-    assert settings["endpoint"] == live_server.url + "/sparql"
+    assert settings["endpoint"] == BASE + "sparql"
     assert settings["prefixes"]["hkg"] == BASE + "ontology/"
     assert settings["prefixes"]["res"] == BASE + "resource/"
     names = [example["name"] for example in settings["examples"]]
@@ -176,9 +194,9 @@ def test_page_without_installed_assets_says_how_to_install_them(
     assert "npm ci --prefix server/ui" in asset.get_json()["detail"]
 
 
-def test_default_query_runs_in_chromium(live_server: LiveServer, browser: webdriver.Chrome) -> None:
-    driver, wait = browser, WebDriverWait(browser, TIMEOUT)
-    driver.get(live_server.url + "/sparql")
+def test_default_query_runs_in_chromium(public_browser: webdriver.Chrome) -> None:
+    driver, wait = public_browser, WebDriverWait(public_browser, TIMEOUT)
+    driver.get(BASE + "sparql")
     wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "#yasgui[data-ready=true]")))
     tab_names = [tab.text for tab in driver.find_elements(By.CSS_SELECTOR, ".yasgui .tab a span")]
     assert tab_names == ["Events and their dates", *catalogue_titles()]
@@ -199,13 +217,13 @@ def test_default_query_runs_in_chromium(live_server: LiveServer, browser: webdri
 
 
 def test_a_catalogue_link_opens_its_query_in_the_ui(
-    live_server: LiveServer, browser: webdriver.Chrome
+    live_server: LiveServer, public_browser: webdriver.Chrome
 ) -> None:
     page = requests.get(f"{live_server.url}/queries", timeout=30).text
     start = page.index('href="/-/query?') + len('href="')
     link = page[start : page.index('"', start)].replace("&amp;", "&")
-    driver, wait = browser, WebDriverWait(browser, TIMEOUT)
-    driver.get(live_server.url + link)
+    driver, wait = public_browser, WebDriverWait(public_browser, TIMEOUT)
+    driver.get(BASE.rstrip("/") + link)
     wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "#yasgui[data-ready=true]")))
     value = driver.execute_script(
         "return document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue()"
