@@ -13,8 +13,7 @@ import requests
 
 from homs_kg.server.catalogue import CatalogueQuery, load_catalogue
 
-from .conftest import BASE, LiveServer, free_port
-from .test_federation import OXIGRAPH, wait_for
+from .conftest import BASE, OXIGRAPH, LiveServer, free_port, wait_for
 
 LOCAL_QUERIES = [q for q in load_catalogue() if not q.name.startswith("wikidata-")]
 
