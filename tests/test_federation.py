@@ -213,3 +213,83 @@ def test_other_engines_can_call_this_endpoint(
     )
     assert response.status_code == 200, response.text
     assert response.json()["results"]["bindings"][0]["n"]["value"] == "10"
+
+
+class Overloaded(http.server.BaseHTTPRequestHandler):
+    """An endpoint that answers 503 with a two-line body."""
+
+    def do_POST(self) -> None:
+        body = b"Service overloaded\nat com.bigdata.rdf.sail.webapp..."
+        self.send_response(503)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def overloaded() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Overloaded)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/sparql"
+    server.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("target", "cause"),
+    [
+        ("http://wikidata-mirror.invalid/sparql", "its host name could not be resolved"),
+        ("http://127.0.0.1:9/sparql", "the connection was refused"),
+        ("overloaded", "it answered HTTP 503 Service Unavailable: Service overloaded"),
+    ],
+)
+def test_a_failed_call_names_the_service_and_the_cause(
+    cli, built: BuildReport, data_dir: Path, overloaded: str, target: str, cause: str
+) -> None:
+    url = overloaded if target == "overloaded" else target
+    result = cli("query", SIMPLE_SERVICE, "--data-dir", str(data_dir),
+                 "--service-map", f"{WIKIDATA}={url}")  # fmt: skip
+    assert result.exit_code == 1
+    assert result.output == f"error: SERVICE <{WIKIDATA}> failed: {cause}\n"
+
+
+def test_a_failed_call_is_a_502_naming_the_service(
+    built: BuildReport, data_dir: Path, overloaded: str
+) -> None:
+    server = LiveServer(data_dir, "--service-map", f"{WIKIDATA}={overloaded}")
+    try:
+        response = requests.get(
+            f"{server.url}/sparql", params={"query": SIMPLE_SERVICE}, timeout=30
+        )
+    finally:
+        server.stop()
+    assert response.status_code == 502
+    assert response.json()["detail"] == (
+        f"SERVICE <{WIKIDATA}> failed: it answered HTTP 503 Service Unavailable: Service overloaded"
+    )
+
+
+def test_the_access_log_says_how_each_service_was_sent(
+    built: BuildReport, data_dir: Path, wikidata_double: str
+) -> None:
+    server = LiveServer(data_dir, "--service-map", f"{WIKIDATA}={wikidata_double}")
+    exists = (
+        "SELECT * WHERE { ?p <http://www.w3.org/2002/07/owl#sameAs> ?item FILTER EXISTS { "
+        f"SERVICE <{WIKIDATA}> {{ ?item <http://www.wikidata.org/prop/direct/P625> ?c }} }} }}"
+    )
+    try:
+        requests.get(f"{server.url}/sparql", params={"query": exists}, timeout=30)
+        coordinates = find_query("wikidata-coordinates")
+        assert coordinates is not None
+        requests.get(f"{server.url}/sparql", params={"query": coordinates.text}, timeout=30)
+    finally:
+        server.stop()
+    log = server.log.read_text()
+    assert (
+        f"SERVICE <{WIKIDATA}> sent as written (inside EXISTS, which is evaluated once per "
+        "solution)" in log
+    )
+    assert f"SERVICE <{WIKIDATA}> bound join on ?item: 12 bindings in 1 call(s)" in log
