@@ -24,6 +24,7 @@ from .remote_store import gsp_url_for, load_remote
 from .settings import option
 from .sparql_syntax import QuerySyntaxError
 from .tables import render_table
+from .wikidata_linking import LinkingFailed, find_candidates, write_review
 
 QUERY_FORMATS = {
     "csv": QueryResultsFormat.CSV,
@@ -192,6 +193,32 @@ def catalogue_text(name: str, data_dir: Path) -> str:
         names = ", ".join(q.name for q in load_catalogue())
         fail(f"no catalogue query named {name!r}; the catalogue has: {names}")
     return found.text
+
+
+@main.group()
+def link() -> None:
+    """Find candidate links to other datasets, for review (nothing is written into the graph)."""
+
+
+@link.command("wikidata")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Review file to write (tab-separated, one row per candidate).")  # fmt: skip
+@option("data_dir")
+@federation_options
+def link_wikidata(out: Path, data_dir: Path, **federation: object) -> None:
+    """Candidate Wikidata items for the persons, places and organisations without a link."""
+    policy = service_policy(**federation)  # type: ignore[arg-type]
+    try:
+        base = current_store(data_dir).metadata.get("base_iri") or DEFAULT_BASE_IRI
+        entities, candidates = find_candidates(open_store(data_dir), MintedIris(base).hkg.iri,
+                                               policy)  # fmt: skip
+        write_review(candidates, out)
+    except (ServiceRefused, LinkingFailed, BuildError) as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write {out}: {error}")
+    click.echo(f"{len(entities)} entities have no Wikidata link; {len(candidates)} candidates "
+               f"of a fitting type written to {out} for review")  # fmt: skip
 
 
 @main.command()

@@ -230,23 +230,30 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
     raise RuntimeError(f"{url} did not answer in {seconds} s")
 
 
+class OxigraphServer:
+    """A real `oxigraph serve-read-only` over a data file, on a free loopback port."""
+
+    def __init__(self, folder: Path, data: Path) -> None:
+        subprocess.run([OXIGRAPH, "load", "--location", folder / "store", "--file", data],
+                       check=True, capture_output=True)  # fmt: skip
+        port = free_port()
+        self.process = subprocess.Popen(
+            [OXIGRAPH, "serve-read-only", "--location", folder / "store",
+             "--bind", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_for(f"http://127.0.0.1:{port}/", self.process)
+        self.query_url = f"http://127.0.0.1:{port}/query"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
 @pytest.fixture(scope="session")
 def wikidata_double(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`oxigraph serve-read-only` over the Wikidata-shaped fixture; yields its query URL."""
-    location = tmp_path_factory.mktemp("wikidata-double")
-    fixture = FIXTURES / "wikidata" / "wikidata-fixture.ttl"
-    subprocess.run(
-        [OXIGRAPH, "load", "--location", location, "--file", fixture],
-        check=True,
-        capture_output=True,
-    )
-    port = free_port()
-    process = subprocess.Popen(
-        [OXIGRAPH, "serve-read-only", "--location", location, "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_for(f"http://127.0.0.1:{port}/", process)
-    yield f"http://127.0.0.1:{port}/query"
-    process.terminate()
-    process.wait(10)
+    """The Wikidata-shaped fixture of real facts, served; yields its query URL."""
+    server = OxigraphServer(tmp_path_factory.mktemp("wikidata-double"),
+                            FIXTURES / "wikidata" / "wikidata-fixture.ttl")  # fmt: skip
+    yield server.query_url
+    server.stop()

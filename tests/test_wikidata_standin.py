@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from homs_kg.graph.build import BuildReport
 from homs_kg.server.catalogue import find_query
 from homs_kg.server.federation import WIKIDATA
 
-from .conftest import FIXTURES, OXIGRAPH, LiveServer, free_port, wait_for
+from .conftest import FIXTURES, LiveServer, OxigraphServer
 from .wikidata_standin import LimitProxy, write_standin
 
 ITEMS = int(os.environ.get("HOMS_KG_STANDIN_ITEMS", "100000"))
@@ -34,20 +33,12 @@ ENTITY = re.compile(r"<http://www\.wikidata\.org/entity/(Q\d+)>")
 def standin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LimitProxy]:
     folder = tmp_path_factory.mktemp("wikidata-standin")
     data = write_standin(folder, ITEMS, FIXTURES / "wikidata" / "wikidata-fixture.ttl")
-    subprocess.run([OXIGRAPH, "load", "--location", folder / "store", "--file", data],
-                   check=True, capture_output=True)  # fmt: skip
-    port = free_port()
-    process = subprocess.Popen(
-        [OXIGRAPH, "serve-read-only", "--location", folder / "store", "--bind",
-         f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    wait_for(f"http://127.0.0.1:{port}/", process)
-    proxy = LimitProxy(f"http://127.0.0.1:{port}/query")
+    server = OxigraphServer(folder, data)
+    proxy = LimitProxy(server.query_url)
     proxy.start()
     yield proxy
     proxy.stop()
-    process.terminate()
-    process.wait(10)
+    server.stop()
 
 
 @pytest.fixture(scope="module")
