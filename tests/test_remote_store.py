@@ -97,3 +97,34 @@ def test_a_refused_service_is_refused_before_reaching_the_store(remote_server: L
 def test_a_malformed_query_is_400_from_the_store(remote_server: LiveServer) -> None:
     response = requests.get(f"{remote_server.url}/sparql", params={"query": "SELEC"}, timeout=30)
     assert response.status_code == 400
+
+
+FEDERATED = [q for q in load_catalogue() if q.name.startswith("wikidata-") and "SERVICE" in q.text]
+
+
+@pytest.fixture(scope="module")
+def federated_remote(loaded: str, data_dir: Path, wikidata_double: str) -> Iterator[LiveServer]:
+    server = LiveServer(data_dir, "--store", loaded, "--service-map",
+                        f"https://query.wikidata.org/sparql={wikidata_double}")  # fmt: skip
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def federated_embedded(built, data_dir: Path, wikidata_double: str) -> Iterator[LiveServer]:
+    server = LiveServer(data_dir, "--service-map",
+                        f"https://query.wikidata.org/sparql={wikidata_double}")  # fmt: skip
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("query", FEDERATED, ids=lambda q: q.name)
+def test_federated_results_match_the_embedded_store(
+    federated_remote: LiveServer, federated_embedded: LiveServer, query: CatalogueQuery
+) -> None:
+    """Over a remote store the SERVICE clauses are answered here too (the store never calls
+    out), the bound joins' bindings evaluated by the store."""
+    remote = bindings(federated_remote, query.text)
+    embedded = bindings(federated_embedded, query.text)
+    assert remote
+    assert sorted(map(repr, remote)) == sorted(map(repr, embedded))
