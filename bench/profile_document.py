@@ -3,9 +3,9 @@
     python bench/profile_document.py --data-dir DIR [--resource homs] [--repeat 5]
 
 A resource's page (``/page/resource/x``) and documents (``/data/resource/x.ttl``...) are built
-from one CONSTRUCT, ``homs_kg.server.documents.describe_query``. This times it on the store of
-``DIR`` (``Store.query`` directly, union default graph, best of ``--repeat``), then each branch of
-its UNION alone, to show which ones cost the time.
+from one CONSTRUCT, ``homs_kg.server.linked_data.documents.describe_query``. This times it on
+the store of ``DIR`` (``Store.query`` directly, union default graph, best of ``--repeat``), then
+each branch of its UNION alone, to show which ones cost the time.
 
 (This is how the full-store scans of an earlier version of the query were found: see
 docs/benchmark.md, "Where the time goes".)
@@ -45,7 +45,7 @@ def main() -> None:
 
     from homs_kg.graph.store import current_store
     from homs_kg.graph.vocabulary import MintedIris
-    from homs_kg.server.documents import describe_query
+    from homs_kg.server.linked_data.documents import describe_query
 
     info = current_store(args.data_dir)
     iris = MintedIris(info.metadata.get("base_iri", "http://127.0.0.1:8000/"))

@@ -100,7 +100,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=20, help="leaf frames to print")
     args = parser.parse_args()
 
-    from homs_kg.server.catalogue import find_query
+    from homs_kg.server.catalogue.queries import find_query
 
     found = find_query(args.query)
     if found is None:

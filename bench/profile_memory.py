@@ -8,7 +8,7 @@
    children share with it once per process.
 2. Imports, each in a fresh interpreter, the modules the server's processes load, and prints the
    resident memory and the time each import adds (the workers are forked from a forkserver that
-   preloads ``homs_kg.server.evaluation``).
+   preloads ``homs_kg.server.engine.evaluation``).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ IMPORTS = [
     "import flask, waitress",
     "import rdflib",
     "import rdflib.plugins.sparql.parser, rdflib.plugins.sparql.algebra",
-    "import homs_kg.server.evaluation",
+    "import homs_kg.server.engine.evaluation",
     "import homs_kg.server.app",
     "import homs_kg.server.cli",
 ]
@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, required=True)
     args = parser.parse_args()
 
-    from homs_kg.server.catalogue import find_query
+    from homs_kg.server.catalogue.queries import find_query
 
     query = find_query("perpetrators").text
     port = free_port()

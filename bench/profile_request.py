@@ -7,8 +7,9 @@ each layer, measured in this process over the store of ``DIR`` (a homs-kg data d
 
 - ``engine``: ``Store.query`` (read-only handle, union default graph) and iterating every solution
   and every value (Oxigraph's evaluation plus pyoxigraph's Python objects);
-- ``evaluate``: the worker's whole job, ``homs_kg.server.evaluation.evaluate``: the SERVICE check,
-  the query, content negotiation and the SPARQL JSON written row by row to a spool file;
+- ``evaluate``: the worker's whole job, ``homs_kg.server.engine.evaluation.evaluate``: the
+  SERVICE check, the query, content negotiation and the SPARQL JSON written row by row to a
+  spool file;
 - ``pool``: the HTTP layer's call ``SparqlStore.run(job)``, which sends the job to a worker
   process over a pipe and waits for its reply (so ``pool - evaluate`` is the process round trip);
 - ``flask``: the whole request through the Flask application (``test_client().post``, form body,
@@ -92,10 +93,10 @@ def main() -> None:
 
     from homs_kg.graph.store import current_path
     from homs_kg.server.app import create_app
-    from homs_kg.server.catalogue import load_catalogue
+    from homs_kg.server.catalogue.queries import load_catalogue
     from homs_kg.server.config import ServerConfig
-    from homs_kg.server.evaluation import QueryJob, evaluate
-    from homs_kg.server.federation import ServicePolicy
+    from homs_kg.server.engine.evaluation import QueryJob, evaluate
+    from homs_kg.server.engine.federation.calls import ServicePolicy
 
     queries = [(q.name, q.text) for q in load_catalogue() if not SERVICE.search(q.text)]
     if args.queries:

@@ -768,7 +768,7 @@ def oxigraph_load(
 
 # -- the measurements ----------------------------------------------------------------------------
 def catalogue(only: list[str] | None) -> list[tuple[str, str]]:
-    from homs_kg.server.catalogue import load_catalogue
+    from homs_kg.server.catalogue.queries import load_catalogue
 
     found = [(q.name, q.text) for q in load_catalogue() if not SERVICE.search(q.text)]
     if only:

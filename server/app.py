@@ -9,23 +9,23 @@ from urllib.parse import urlsplit
 from flask import Flask, Request, Response, g, request
 from werkzeug.routing import MapAdapter
 
-from .catalogue_views import catalogue
-from .client_limits import ClientLimiter
-from .config import ServerConfig
-from .description import description
-from .errors import register_error_handlers
-from .linked_data import linked_data
-from .meta import meta
-from .openapi import openapi
-from .pages import pages
-from .reconcile import reconcile
-from .remote_store import RemoteStore
-from .result_cache import with_result_cache
-from .search import search_blueprint
-from .sparql import sparql
-from .store_access import EmbeddedStore, SparqlStore
-from .ui import ui
-from .workers import Limits
+from homs_kg.server.catalogue.query_ui import ui
+from homs_kg.server.catalogue.views import catalogue
+from homs_kg.server.config import ServerConfig
+from homs_kg.server.engine.workers import Limits
+from homs_kg.server.linked_data.views import linked_data
+from homs_kg.server.pages.views import pages
+from homs_kg.server.search.labels import search_blueprint
+from homs_kg.server.search.reconcile import reconcile
+from homs_kg.server.sparql.description import description
+from homs_kg.server.sparql.openapi import openapi
+from homs_kg.server.sparql.protocol import sparql
+from homs_kg.server.stores.interface import EmbeddedStore, SparqlStore
+from homs_kg.server.stores.remote import RemoteStore
+from homs_kg.server.stores.result_cache import with_result_cache
+from homs_kg.server.web.client_limits import ClientLimiter
+from homs_kg.server.web.errors import register_error_handlers
+from homs_kg.server.web.meta import meta
 
 access_log = logging.getLogger("homs_kg.access")
 

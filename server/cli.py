@@ -15,16 +15,19 @@ from homs_kg.graph.errors import BuildError
 from homs_kg.graph.resources import corpus_dir
 from homs_kg.graph.store import current_store, new_build_id, open_store
 from homs_kg.graph.vocabulary import DEFAULT_BASE_IRI, MintedIris
-
-from .bound_join import ServiceFailed, resolve_services
-from .catalogue import find_query, load_catalogue
-from .config import ServerConfig
-from .federation import ServicePolicy, ServiceRefused, call_services
-from .remote_store import gsp_url_for, load_remote
-from .settings import option
-from .sparql_syntax import QuerySyntaxError
-from .tables import render_table
-from .wikidata_linking import LinkingFailed, find_candidates, write_review
+from homs_kg.server.catalogue.queries import find_query, load_catalogue
+from homs_kg.server.config import ServerConfig
+from homs_kg.server.engine.federation.bound_join import ServiceFailed, resolve_services
+from homs_kg.server.engine.federation.calls import ServicePolicy, ServiceRefused, call_services
+from homs_kg.server.engine.federation.wikidata_linking import (
+    LinkingFailed,
+    find_candidates,
+    write_review,
+)
+from homs_kg.server.engine.syntax import QuerySyntaxError
+from homs_kg.server.settings import option
+from homs_kg.server.stores.remote import gsp_url_for, load_remote
+from homs_kg.server.tables import render_table
 
 QUERY_FORMATS = {
     "csv": QueryResultsFormat.CSV,
@@ -342,8 +345,8 @@ def serve(
     **federation: object,
 ) -> None:
     """Serve the SPARQL endpoint (building the store first if there is none)."""
-    from .http_server import ConnectionLimits
-    from .serving import run_server
+    from homs_kg.server.web.http_server import ConnectionLimits
+    from homs_kg.server.web.serving import run_server
 
     config = ServerConfig(
         data_dir=data_dir,

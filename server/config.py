@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from homs_kg.graph.vocabulary import DEFAULT_BASE_IRI
-
-from .federation import ServicePolicy
-from .settings import SETTINGS
+from homs_kg.server.engine.federation.calls import ServicePolicy
+from homs_kg.server.settings import SETTINGS
 
 
 def default(name: str) -> object:

@@ -15,9 +15,9 @@ from collections import Counter
 import pytest
 from pyoxigraph import QuerySolutions, Store
 
-from homs_kg.server.bound_join import Resolution, ServiceFailed, resolve_services
-from homs_kg.server.catalogue import load_catalogue
-from homs_kg.server.federation import WIKIDATA, ServicePolicy, call_services
+from homs_kg.server.catalogue.queries import load_catalogue
+from homs_kg.server.engine.federation.bound_join import Resolution, ServiceFailed, resolve_services
+from homs_kg.server.engine.federation.calls import WIKIDATA, ServicePolicy, call_services
 
 from .conftest import BASE
 

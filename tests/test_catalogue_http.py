@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import requests
 
 from homs_kg.graph.build import BuildReport
-from homs_kg.server.catalogue import load_catalogue
+from homs_kg.server.catalogue.queries import load_catalogue
 
 from .conftest import LiveServer
 

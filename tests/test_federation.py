@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from homs_kg.graph.build import BuildReport
-from homs_kg.server.catalogue import find_query
+from homs_kg.server.catalogue.queries import find_query
 
 from .conftest import BASE, LiveServer
 

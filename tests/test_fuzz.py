@@ -43,7 +43,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from homs_kg.server.app import create_app
-from homs_kg.server.openapi import OPENAPI_PATH, description
+from homs_kg.server.sparql.openapi import OPENAPI_PATH, description
 
 from .conftest import BASE, LiveServer
 from .test_hostile_input import (

@@ -12,7 +12,7 @@ import time
 
 import requests
 
-from homs_kg.server.catalogue import load_catalogue
+from homs_kg.server.catalogue.queries import load_catalogue
 
 from .clients import client_at, percentile
 from .conftest import LiveServer

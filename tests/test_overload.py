@@ -10,7 +10,7 @@ import pytest
 
 from homs_kg.server.app import create_app
 from homs_kg.server.config import ServerConfig
-from homs_kg.server.evaluation import (
+from homs_kg.server.engine.evaluation import (
     Busy,
     QueryReply,
     QueryTimeout,

@@ -11,7 +11,7 @@ import pytest
 import rdflib
 import requests
 
-from homs_kg.server.catalogue import CatalogueQuery, load_catalogue
+from homs_kg.server.catalogue.queries import CatalogueQuery, load_catalogue
 
 from .conftest import BASE, OXIGRAPH, LiveServer, free_port, wait_for
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from homs_kg.server import result_cache
-from homs_kg.server.evaluation import QueryJob, QueryReply
-from homs_kg.server.result_cache import ENTRY_OVERHEAD, CachingStore, with_result_cache
+from homs_kg.server.engine.evaluation import QueryJob, QueryReply
+from homs_kg.server.stores import result_cache
+from homs_kg.server.stores.result_cache import ENTRY_OVERHEAD, CachingStore, with_result_cache
 
 
 class KeyedReplies(dict):

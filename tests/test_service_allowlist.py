@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyoxigraph import NamedNode, Quad, Store
 
-from homs_kg.server.bound_join import ServiceFailed, resolve_services
-from homs_kg.server.federation import ServiceAnswer, ServicePolicy, ServiceRefused
-from homs_kg.server.sandbox import forbid_network
-from homs_kg.server.sparql_syntax import QuerySyntaxError
+from homs_kg.server.engine.federation.bound_join import ServiceFailed, resolve_services
+from homs_kg.server.engine.federation.calls import ServiceAnswer, ServicePolicy, ServiceRefused
+from homs_kg.server.engine.sandbox import forbid_network
+from homs_kg.server.engine.syntax import QuerySyntaxError
 
 from .conftest import LiveServer
 

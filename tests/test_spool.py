@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from homs_kg.graph.build import BuildReport
-from homs_kg.server.spool import PREFIX
+from homs_kg.server.engine.spool import PREFIX
 
 from .conftest import LiveServer
 

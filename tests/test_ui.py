@@ -16,8 +16,8 @@ from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
 from homs_kg.graph.resources import queries_dir
-from homs_kg.server import ui as ui_module
 from homs_kg.server.app import create_app
+from homs_kg.server.catalogue import query_ui as ui_module
 from homs_kg.server.config import ServerConfig
 
 from .conftest import BASE, LiveServer

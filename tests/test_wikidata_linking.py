@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from homs_kg.graph.build import BuildReport
-from homs_kg.server.federation import WIKIDATA
-from homs_kg.server.wikidata_linking import spellings
+from homs_kg.server.engine.federation.calls import WIKIDATA
+from homs_kg.server.engine.federation.wikidata_linking import spellings
 
 from .conftest import FIXTURES, OxigraphServer
 

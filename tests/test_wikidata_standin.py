@@ -18,8 +18,8 @@ import pytest
 import requests
 
 from homs_kg.graph.build import BuildReport
-from homs_kg.server.catalogue import find_query
-from homs_kg.server.federation import WIKIDATA
+from homs_kg.server.catalogue.queries import find_query
+from homs_kg.server.engine.federation.calls import WIKIDATA
 
 from .conftest import FIXTURES, LiveServer, OxigraphServer
 from .wikidata_standin import LimitProxy, write_standin

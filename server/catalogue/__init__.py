@@ -1,0 +1,1 @@
+"""The researchers' query catalogue and the query UI."""

@@ -1,0 +1,1 @@
+"""SERVICE: the allowlist, outbound calls, bound joins, and finding Wikidata links."""

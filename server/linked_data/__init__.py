@@ -1,0 +1,1 @@
+"""Dereferencing the minted IRIs (Cool URIs, 303) and their RDF documents."""

@@ -1,0 +1,367 @@
+"""A resource's page as view data, built from its document (documents.py) and the ontology.
+
+Sections, in the order the page shows them (so that an evidence record is quoted in full where it
+first appears and linked to further down): the resource's own evidence, its time, counts,
+participants, statements with their evidence, nicknames and characterisations, the timeline of
+the events that involve it, and the incoming links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pyoxigraph import Literal, NamedNode
+
+from homs_kg.graph.vocabulary import OA, OWL, PROV, RDF, RDFS, SKOS, MintedIris
+from homs_kg.server.linked_data.documents import Document
+from homs_kg.server.pages.model import (
+    SEM,
+    EvidenceBook,
+    EvidenceView,
+    Link,
+    Linker,
+    Term,
+    TimeView,
+    alt_labels,
+    labels_from,
+    time_facts,
+    time_view,
+    types_of,
+)
+from homs_kg.server.pages.queries import Label, Ontology
+from homs_kg.server.pages.text import english_count
+
+SCHEMA = "http://schema.org/"
+DCTERMS = "http://purl.org/dc/terms/"
+TIME_TERMS = (
+    "date",
+    "datePhrase",
+    "timeQualifier",
+    "timeMode",
+    "timeAnchor",
+    "relativeTime",
+    "approximateTime",
+    "endPhrase",
+)
+SHOWN_APART = (
+    "evidence",
+    "count",
+    "participation",
+    "nickname",
+    "characterisedAs",
+    "actor",
+    "text",
+    "publisherNote",
+    "sentence",
+)
+OTHER_SHOWN = (
+    RDF.type.value,
+    RDFS.label.value,
+    SKOS.altLabel.value,
+    OWL.sameAs.value,
+    SKOS.closeMatch.value,
+    SEM + "hasEarliestBeginTimeStamp",
+    SEM + "hasLatestBeginTimeStamp",
+    SEM + "hasLatestEndTimeStamp",
+    DCTERMS + "title",
+    DCTERMS + "language",
+    DCTERMS + "issued",
+    SCHEMA + "datePublished",
+    SCHEMA + "inLanguage",
+    OA.hasBody.value,
+    OA.hasTarget.value,
+    OA.motivatedBy.value,
+    PROV.wasDerivedFrom.value,
+)
+EVIDENCE_LINKS = (OA.hasBody.value, OA.hasSource.value, PROV.wasDerivedFrom.value)
+REIFICATION = (RDF.subject.value, RDF.object.value)
+TIMELINE_LINKS = ("place", "actor", "origin", "destination")
+
+
+@dataclass(frozen=True)
+class Value:
+    """One object of a statement: a link or a literal, its qualifiers and evidence."""
+
+    link: Link | None
+    text: str | None
+    language: str | None
+    qualifiers: list[Link]
+    evidence: list[EvidenceView]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    prop: Link
+    values: list[Value]
+
+
+@dataclass(frozen=True)
+class CountView:
+    anchor: str
+    kind: Link | None
+    group: Link | None
+    english: str
+    phrase: str | None
+    evidence: list[EvidenceView]
+
+
+@dataclass(frozen=True)
+class ParticipantView:
+    anchor: str
+    role: Link | None
+    who: Link
+    evidence: list[EvidenceView]
+
+
+@dataclass(frozen=True)
+class PartView:
+    """A nickname or characterisation: the text's words (@ar) and their English."""
+
+    anchor: str
+    label: Label
+    used_by: list[Link]
+    evidence: list[EvidenceView]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    time: TimeView
+    event: Link
+    types: list[Link]
+    relations: list[Link]
+    key: tuple[str, str, str]
+
+
+@dataclass
+class ResourceView:
+    iri: str
+    path: str
+    label: Label
+    alt_en: list[str]
+    alt_ar: list[str]
+    types: list[Link]
+    type_iris: list[str]
+    same_as: list[Value] = field(default_factory=list)
+    close_match: list[Value] = field(default_factory=list)
+    evidence: list[EvidenceView] = field(default_factory=list)
+    time: TimeView | None = None
+    counts: list[CountView] = field(default_factory=list)
+    participants: list[ParticipantView] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    nicknames: list[PartView] = field(default_factory=list)
+    characterisations: list[PartView] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    incoming: list[Statement] = field(default_factory=list)
+    quoted_by: int = 0
+
+
+class PageBuilder:
+    """Builds a ResourceView from a document; one per request."""
+
+    def __init__(
+        self,
+        document: Document,
+        iris: MintedIris,
+        ontology: Ontology,
+        linker: Linker,
+        roles: dict[str, list[str]],
+    ) -> None:
+        self.doc, self.iris, self.ontology, self.linker = document, iris, ontology, linker
+        self.hkg = iris.hkg.iri
+        self.book = EvidenceBook(document, linker)
+        self.roles = roles
+        self.node = NamedNode(document.iri)
+
+    def values(self, subject: Term | None, local: str) -> list[Term]:
+        return self.doc.values(subject, self.hkg + local)
+
+    def text(self, subject: Term | None, predicate: str) -> str | None:
+        found = self.doc.value(subject, predicate)
+        return found.value if found is not None else None
+
+    def link(self, term: Term | None) -> Link | None:
+        return self.linker.link(term.value) if term is not None else None
+
+    def build(self) -> ResourceView:
+        iri = self.doc.iri
+        types = types_of(self.doc, iri)
+        view = ResourceView(
+            iri=iri,
+            path=iri.removeprefix(self.iris.base),
+            label=labels_from(self.doc, iri) or self.linker.label(iri),
+            alt_en=alt_labels(self.doc, iri, "en"),
+            alt_ar=alt_labels(self.doc, iri, "ar"),
+            types=[self.linker.link(t) for t in types],
+            type_iris=types,
+        )
+        view.same_as = self.matches(OWL.sameAs.value)
+        view.close_match = self.matches(SKOS.closeMatch.value)
+        view.evidence = self.book.of(self.node)
+        view.time = self.time(iri)
+        view.counts = sorted(
+            (self.count(c) for c in self.values(self.node, "count")), key=lambda c: c.anchor
+        )
+        view.participants = self.participants()
+        view.statements = self.statements()
+        view.nicknames = [self.part(n) for n in sorted(self.values(self.node, "nickname"), key=str)]
+        view.characterisations = [
+            self.part(c) for c in sorted(self.values(self.node, "characterisedAs"), key=str)
+        ]
+        view.timeline = self.timeline(types)
+        view.incoming = self.incoming({(e.event.href or "") for e in view.timeline})
+        view.quoted_by = sum(
+            1 for t in self.doc.incoming if t.predicate.value == PROV.wasDerivedFrom.value
+        )
+        return view
+
+    def time(self, subject: str) -> TimeView | None:
+        facts = time_facts(self.doc, subject, self.iris)
+        if not (facts.dated or facts.phrase):
+            return None
+        anchor = self.doc.value(NamedNode(subject), self.hkg + "timeAnchor")
+        return time_view(facts, self.link(anchor))
+
+    def matches(self, predicate: str) -> list[Value]:
+        """owl:sameAs / skos:closeMatch links, with the editorial note of their statement."""
+        found = []
+        for target in sorted(self.doc.values(self.node, predicate), key=str):
+            statement = self.reified(predicate, target)
+            note = self.text(statement, SKOS.editorialNote.value) if statement else None
+            found.append(Value(self.link(target), None, None, [], [], note))
+        return found
+
+    def reified(self, predicate: str, target: Term) -> NamedNode | None:
+        """The rdf:Statement node reifying (this resource, predicate, target), if any."""
+        for key, facts in self.doc.by_subject.items():
+            if (
+                facts.get(RDF.subject.value) == [self.node]
+                and facts.get(RDF.predicate.value) == [NamedNode(predicate)]
+                and facts.get(RDF.object.value) == [target]
+            ):
+                return NamedNode(key[1:-1])
+        return None
+
+    def count(self, node: Term) -> CountView:
+        def text(local: str) -> str | None:
+            return self.text(node, SCHEMA + local)
+
+        return CountView(
+            anchor=node.value.partition("#")[2],
+            kind=self.link(self.doc.value(node, self.hkg + "countKind")),
+            group=self.link(self.doc.value(node, self.hkg + "countedGroup")),
+            english=english_count(
+                text("value"),
+                text("minValue"),
+                text("maxValue"),
+                text("unitText"),
+                self.text(node, self.hkg + "approximate") == "true",
+            ),
+            phrase=self.text(node, self.hkg + "quantityPhrase"),
+            evidence=self.book.of(node),
+        )
+
+    def participants(self) -> list[ParticipantView]:
+        found = []
+        for node in self.values(self.node, "participation"):
+            who = self.doc.value(node, self.hkg + "participant")
+            if who is None:
+                continue
+            found.append(
+                ParticipantView(
+                    anchor=node.value.partition("#")[2],
+                    role=self.link(self.doc.value(node, self.hkg + "role")),
+                    who=self.linker.link(who.value),
+                    evidence=self.book.of(node),
+                )
+            )
+        return sorted(found, key=lambda p: (p.role.label.en or "" if p.role else "", p.anchor))
+
+    def shown_apart(self, predicate: str) -> bool:
+        locals_ = {self.hkg + name for name in (*TIME_TERMS, *SHOWN_APART)}
+        return predicate in locals_ or predicate in OTHER_SHOWN
+
+    def statements(self) -> list[Statement]:
+        """Every other outgoing statement, grouped by property, with its evidence."""
+        facts = self.doc.by_subject.get(str(self.node), {})
+        grouped = []
+        for predicate, objects in facts.items():
+            if self.shown_apart(predicate):
+                continue
+            values = [self.value(predicate, o) for o in sorted(objects, key=str)]
+            grouped.append(Statement(self.linker.link(predicate), values))
+        return sorted(grouped, key=lambda s: s.prop.label.en or "")
+
+    def value(self, predicate: str, target: Term) -> Value:
+        statement = self.reified(predicate, target)
+        evidence = self.book.of(statement) if statement is not None else []
+        weights = self.doc.values(statement, self.hkg + "demographicWeight") if statement else []
+        qualifiers = [self.linker.link(w.value) for w in weights]
+        if isinstance(target, NamedNode):
+            return Value(self.linker.link(target.value), None, None, qualifiers, evidence)
+        language = target.language if isinstance(target, Literal) else None
+        return Value(None, target.value, language, qualifiers, evidence)
+
+    def part(self, node: Term) -> PartView:
+        return PartView(
+            anchor=node.value.partition("#")[2],
+            label=Label(self.doc.label(node, "en"), self.doc.label(node, "ar")),
+            used_by=[self.linker.link(u.value) for u in self.values(node, "usedBy")],
+            evidence=self.book.of(node),
+        )
+
+    def timeline(self, types: list[str]) -> list[TimelineEntry]:
+        """The events that involve this (non-event) resource, by time."""
+        if self.ontology.is_a(types, self.hkg + "Event") or self.ontology.is_a(
+            types, self.hkg + "Situation"
+        ):
+            return []
+        links = {self.hkg + name for name in TIMELINE_LINKS}
+        relations: dict[str, list[str]] = {}
+        for triple in self.doc.incoming:
+            event = triple.subject.value
+            if triple.predicate.value in links and "#" not in event:
+                relations.setdefault(event, []).append(triple.predicate.value)
+        entries = [self.entry(event, props) for event, props in relations.items()]
+        return sorted(entries, key=lambda e: e.key)
+
+    def entry(self, event: str, props: list[str]) -> TimelineEntry:
+        facts = time_facts(self.doc, event, self.iris)
+        roles = self.roles.get(event, [])
+        if roles:  # hkg:actor is the shortcut of a participation: its role says more
+            props = [p for p in props if p != self.hkg + "actor"]
+        relations = [self.linker.link(p) for p in sorted(set(props))]
+        relations += [self.linker.link(r) for r in roles]
+        label = self.linker.label(event)
+        return TimelineEntry(
+            time=time_view(facts, None),
+            event=self.linker.link(event),
+            types=[self.linker.link(t) for t in types_of(self.doc, event)],
+            relations=relations,
+            key=(facts.latest or "9999", facts.date or "", label.en or ""),
+        )
+
+    def incoming(self, in_timeline: set[str]) -> list[Statement]:
+        """Links from other resources, by property (evidence records and the reified copies of
+        statements left out; events already on the timeline too)."""
+        links = {self.hkg + name for name in TIMELINE_LINKS}
+        grouped: dict[str, set[str]] = {}
+        for triple in self.doc.incoming:
+            subject, predicate = triple.subject, triple.predicate.value
+            if not isinstance(subject, NamedNode) or predicate in EVIDENCE_LINKS:
+                continue
+            if "#" in subject.value and (
+                predicate in REIFICATION or predicate == self.hkg + "participant"
+            ):
+                continue
+            if predicate in links and self.linker.href(subject.value) in in_timeline:
+                continue
+            grouped.setdefault(predicate, set()).add(subject.value)
+        found = []
+        for predicate, subjects in grouped.items():
+            items = sorted(
+                (self.linker.link(s) for s in subjects), key=lambda link: link.label.en or ""
+            )
+            values = [Value(item, None, None, [], []) for item in items]
+            found.append(Statement(self.linker.link(predicate), values))
+        return sorted(found, key=lambda s: s.prop.label.en or "")

@@ -1,0 +1,267 @@
+"""The SELECT queries behind the HTML pages, over the store interface (``select_rows``).
+
+What depends only on the build (the ontology's labels and class tree, the dataset's counts, the
+class list, the timeline) is computed once per build and kept in a ``BuildCache``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from flask import current_app
+
+from homs_kg.graph.vocabulary import MintedIris
+from homs_kg.server.linked_data.documents import prologue
+from homs_kg.server.sparql.description import BuildCache, statistics
+from homs_kg.server.sparql.description import cache as description_cache
+from homs_kg.server.stores.interface import SparqlStore, select_rows
+
+T = TypeVar("T")
+SCHEMA = "http://schema.org/"
+TOPS = ("Event", "Situation")  # what the timeline holds
+
+
+@dataclass(frozen=True)
+class Label:
+    """A thing's name in both languages (either may be missing)."""
+
+    en: str | None = None
+    ar: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.en or self.ar)
+
+
+@dataclass
+class Ontology:
+    """The ontology graph's labels (of classes, properties, roles, kinds) and class tree."""
+
+    labels: dict[str, Label] = field(default_factory=dict)
+    parents: dict[str, set[str]] = field(default_factory=dict)
+
+    def label(self, iri: str) -> Label:
+        return self.labels.get(iri, Label())
+
+    def ancestors(self, iri: str) -> set[str]:
+        """Every superclass of ``iri``, transitively (not ``iri`` itself)."""
+        found, todo = set(), list(self.parents.get(iri, ()))
+        while todo:
+            parent = todo.pop()
+            if parent not in found:
+                found.add(parent)
+                todo.extend(self.parents.get(parent, ()))
+        return found
+
+    def is_a(self, classes: list[str], iri: str) -> bool:
+        return any(c == iri or iri in self.ancestors(c) for c in classes)
+
+    def schema_type(self, classes: list[str]) -> str:
+        """The nearest schema.org class above ``classes`` (breadth first), else "Thing"."""
+        layer = list(classes)
+        seen: set[str] = set()
+        while layer:
+            found = sorted(
+                p for c in layer for p in self.parents.get(c, ()) if p.startswith(SCHEMA)
+            )
+            if found:
+                return found[0].removeprefix(SCHEMA)
+            seen.update(layer)
+            layer = [p for c in layer for p in self.parents.get(c, ()) if p not in seen]
+        return "Thing"
+
+
+def service() -> dict:
+    return current_app.extensions["homs_kg"]
+
+
+def store() -> SparqlStore:
+    return service()["store"]
+
+
+def iris() -> MintedIris:
+    return MintedIris(service()["config"].base_iri)
+
+
+def cached(name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per build (and base IRI)."""
+    pages_cache = current_app.extensions.setdefault("homs_kg.pages", BuildCache())
+    return pages_cache.get((store().build_id, iris().base, name), compute)
+
+
+def rows(query: str) -> list[dict[str, str]]:
+    return select_rows(store(), prologue(iris()) + query)
+
+
+def ontology() -> Ontology:
+    def load() -> Ontology:
+        graph = iris().graph("ontology").value
+        result = Ontology()
+        pairs: dict[str, dict[str, str]] = {}
+        query = (
+            f"SELECT ?term ?label (LANG(?label) AS ?lang) WHERE {{ GRAPH <{graph}> "
+            '{ ?term rdfs:label ?label FILTER(LANG(?label) IN ("en", "ar")) } }'
+        )
+        for row in rows(query):
+            pairs.setdefault(row["term"], {}).setdefault(row["lang"], row["label"])
+        result.labels = {term: Label(p.get("en"), p.get("ar")) for term, p in pairs.items()}
+        query = (
+            f"SELECT ?c ?p WHERE {{ GRAPH <{graph}> {{ ?c rdfs:subClassOf ?p FILTER isIRI(?p) }} }}"
+        )
+        for row in rows(query):
+            result.parents.setdefault(row["c"], set()).add(row["p"])
+        return result
+
+    return cached("ontology", load)
+
+
+def labels_of(targets: set[str]) -> dict[str, Label]:
+    """The rdfs:label (or dcterms:title) of each of ``targets``, for links the document lacks."""
+    if not targets:
+        return {}
+    values = " ".join(f"<{iri}>" for iri in sorted(targets))
+    found: dict[str, dict[str, str]] = {}
+    query = f"""SELECT ?s ?l (LANG(?l) AS ?lang) WHERE {{ VALUES ?s {{ {values} }}
+      {{ ?s rdfs:label ?l }} UNION {{ ?s dcterms:title ?l }} FILTER(LANG(?l) IN ("en", "ar")) }}"""
+    for row in rows(query):
+        found.setdefault(row["s"], {}).setdefault(row["lang"], row["l"])
+    return {iri: Label(p.get("en"), p.get("ar")) for iri, p in found.items()}
+
+
+def roles_of(iri: str) -> dict[str, list[str]]:
+    """The roles ``iri`` plays in events (event → role IRIs), from hkg:participation nodes."""
+    found: dict[str, list[str]] = {}
+    query = f"""SELECT DISTINCT ?event ?role WHERE {{ ?event hkg:participation ?p .
+      ?p hkg:participant <{iri}> ; hkg:role ?role }} ORDER BY ?role"""
+    for row in rows(query):
+        found.setdefault(row["event"], []).append(row["role"])
+    return found
+
+
+@dataclass(frozen=True)
+class Totals:
+    triples: int
+    entities: int
+    events: int
+    evidence: int
+
+
+def totals() -> Totals:
+    """The home page's counts; the triples are VoID's (shared with /.well-known/void)."""
+
+    def count() -> Totals:
+        stats = description_cache().get(
+            (store().build_id, "statistics"), lambda: statistics(store())
+        )
+        resource = iris().base + "resource/"
+        tops = " ".join(f"hkg:{top}" for top in TOPS)
+        events = {
+            row["s"]
+            for row in rows(f"""SELECT DISTINCT ?s WHERE {{ ?s a ?t .
+          ?t rdfs:subClassOf* ?top VALUES ?top {{ {tops} }} FILTER isIRI(?s) }}""")
+        }
+        labelled = {
+            row["s"]
+            for row in rows(f"""SELECT DISTINCT ?s WHERE {{ ?s rdfs:label ?l
+          FILTER(STRSTARTS(STR(?s), "{resource}") && !CONTAINS(STR(?s), "#")) }}""")
+        }
+        evidence = rows("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a hkg:Evidence }")
+        return Totals(stats.triples, len(labelled - events), len(events), int(evidence[0]["n"]))
+
+    return cached("totals", count)
+
+
+def sources() -> list[dict[str, str]]:
+    query = """SELECT ?source ?title ?language ?issued WHERE { ?source a hkg:SourceDocument .
+      OPTIONAL { ?source dcterms:title ?title } OPTIONAL { ?source dcterms:language ?language }
+      OPTIONAL { ?source dcterms:issued ?issued } } ORDER BY ?issued ?source"""
+    return cached("sources", lambda: rows(query))
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    iri: str
+    name: str
+    instances: int
+    group: str  # "things" (entities, events), "records" or "vocabulary"
+
+
+def class_counts() -> dict[str, ClassCount]:
+    """Every hkg class with instances (its subclasses' included), by local name."""
+
+    def count() -> dict[str, ClassCount]:
+        hkg, resource = iris().hkg.iri, iris().base + "resource/"
+        query = f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n)
+          (SUM(IF(STRSTARTS(STR(?s), "{resource}") && !CONTAINS(STR(?s), "#"), 1, 0)) AS ?things)
+          (SUM(IF(STRSTARTS(STR(?s), "{hkg}"), 1, 0)) AS ?terms)
+          WHERE {{ SELECT DISTINCT ?s ?c WHERE {{ ?s a ?t . ?t rdfs:subClassOf* ?c
+          FILTER(isIRI(?s) && STRSTARTS(STR(?c), "{hkg}")) }} }} GROUP BY ?c"""
+        found = {}
+        for row in rows(query):
+            n, things, terms = int(row["n"]), int(row["things"]), int(row["terms"])
+            group = "things" if things else "vocabulary" if terms == n else "records"
+            name = row["c"].removeprefix(hkg)
+            found[name] = ClassCount(row["c"], name, n, group)
+        return found
+
+    return cached("classes", count)
+
+
+def instances_query(class_iri: str) -> str:
+    """Every instance of a class and its subclasses, with labels in both languages (or, for
+    records without a label, the Arabic quote or phrase and the English title)."""
+    return (
+        prologue(iris())
+        + f"""SELECT ?s (SAMPLE(?t) AS ?type) (SAMPLE(?en) AS ?english)
+  (SAMPLE(?ar) AS ?arabic) WHERE {{
+  ?s a ?t . ?t rdfs:subClassOf* <{class_iri}> FILTER isIRI(?s)
+  OPTIONAL {{ ?s rdfs:label|dcterms:title ?en FILTER(LANG(?en) = "en") }}
+  OPTIONAL {{ ?s rdfs:label|oa:hasTarget/oa:hasSelector/oa:exact|hkg:quantityPhrase ?ar
+              FILTER(LANG(?ar) = "ar") }}
+}} GROUP BY ?s ORDER BY LCASE(STR(?english)) ?s"""
+    )
+
+
+def instances(class_iri: str) -> list[dict[str, str]]:
+    return cached(
+        f"instances {class_iri}", lambda: select_rows(store(), instances_query(class_iri))
+    )
+
+
+TIME_COLUMNS = """?date ?datatype ?phrase ?qualifier ?mode ?earliest ?latest ?relative ?anchor
+  ?end ?endPhrase ?approximate"""
+TIME_PATTERNS = """
+  OPTIONAL { ?e hkg:date ?date BIND(DATATYPE(?date) AS ?datatype) }
+  OPTIONAL { ?e hkg:datePhrase ?phrase } OPTIONAL { ?e hkg:timeQualifier ?qualifier }
+  OPTIONAL { ?e hkg:timeMode ?mode } OPTIONAL { ?e sem:hasEarliestBeginTimeStamp ?earliest }
+  OPTIONAL { ?e sem:hasLatestBeginTimeStamp ?latest } OPTIONAL { ?e hkg:relativeTime ?relative }
+  OPTIONAL { ?e hkg:timeAnchor ?anchor } OPTIONAL { ?e sem:hasLatestEndTimeStamp ?end }
+  OPTIONAL { ?e hkg:endPhrase ?endPhrase } OPTIONAL { ?e hkg:approximateTime ?approximate }"""
+
+
+def timeline_query(minted: MintedIris) -> str:
+    """Every event and situation with its time, labels and type (one row per type)."""
+    tops = " ".join(f"hkg:{top}" for top in TOPS)
+    return (
+        prologue(minted)
+        + f"""SELECT DISTINCT ?e ?type ?english ?arabic {TIME_COLUMNS} WHERE {{
+  ?e a ?type . ?type rdfs:subClassOf* ?top . VALUES ?top {{ {tops} }} FILTER isIRI(?e)
+  OPTIONAL {{ ?e rdfs:label ?english FILTER(LANG(?english) = "en") }}
+  OPTIONAL {{ ?e rdfs:label ?arabic FILTER(LANG(?arabic) = "ar") }}{TIME_PATTERNS}
+}} ORDER BY ?latest ?earliest ?english"""
+    )
+
+
+def timeline_rows() -> list[dict[str, str]]:
+    return cached("timeline", lambda: select_rows(store(), timeline_query(iris())))
+
+
+def graph_summary(graph: str) -> tuple[dict[str, str], list[dict[str, str]], list[str]]:
+    """A named graph's size, its instances by class and the sources it holds statements of."""
+    size = rows(f"""SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)
+      WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}""")[0]
+    by_class = rows(f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s a ?c }}
+      FILTER isIRI(?c) }} GROUP BY ?c ORDER BY DESC(?n) ?c""")
+    described = [row["s"] for row in rows(f"SELECT ?s WHERE {{ ?s hkg:namedGraph <{graph}> }}")]
+    return size, by_class, described

@@ -1,0 +1,1 @@
+"""Label search and the W3C Reconciliation Service."""

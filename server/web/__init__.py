@@ -1,0 +1,1 @@
+"""The HTTP layer's own pieces: errors, headers, client limits, the WSGI server."""
