@@ -12,12 +12,12 @@ import json
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, send_from_directory, url_for
+from werkzeug.exceptions import NotFound
 from werkzeug.exceptions import NotFound as FileNotFound
 
 from homs_kg.graph.vocabulary import MintedIris
 from homs_kg.server.catalogue.queries import load_catalogue
 from homs_kg.server.sparql.description import public_url
-from homs_kg.server.web.errors import NotFound
 
 SERVER = Path(__file__).resolve().parent.parent  # the templates, static files and UI build
 YASGUI_BUILD = SERVER / "ui/node_modules/@zazuko/yasgui/build"

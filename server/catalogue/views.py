@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from werkzeug.exceptions import NotAcceptable, NotFound
 
 from homs_kg.server.catalogue.queries import CatalogueQuery, find_query, load_catalogue
 from homs_kg.server.engine.evaluation import QueryJob
 from homs_kg.server.engine.formats import negotiate_media
 from homs_kg.server.sparql.protocol import answer, run
-from homs_kg.server.web.errors import NotAcceptable, NotFound
 
 catalogue = Blueprint("catalogue", __name__)
 

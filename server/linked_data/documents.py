@@ -11,11 +11,11 @@ resources it points to; and the evidence records of all those statements with th
 from __future__ import annotations
 
 from pyoxigraph import NamedNode, RdfFormat, Triple, parse
+from werkzeug.exceptions import ServiceUnavailable
 
 from homs_kg.graph.vocabulary import MintedIris
 from homs_kg.server.engine.evaluation import QueryJob
 from homs_kg.server.stores.interface import INTERNAL_MAX_ROWS, SparqlStore, select_rows
-from homs_kg.server.web.errors import ServiceUnavailable
 
 NEIGHBOUR_FACTS = (
     "rdfs:label", "rdf:type", "skos:altLabel", "hkg:date", "hkg:datePhrase", "hkg:timeQualifier",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, redirect, request
 from pyoxigraph import NamedNode, RdfFormat
+from werkzeug.exceptions import NotAcceptable, NotFound
 
 from homs_kg.graph.vocabulary import MintedIris
 from homs_kg.server.engine.evaluation import QueryJob
@@ -20,7 +21,6 @@ from homs_kg.server.linked_data.documents import document_job, exists
 from homs_kg.server.pages.views import render_page
 from homs_kg.server.sparql.protocol import answer, cached
 from homs_kg.server.stores.interface import INTERNAL_MAX_ROWS, SparqlStore, select_rows
-from homs_kg.server.web.errors import NotAcceptable, NotFound
 
 linked_data = Blueprint("linked_data", __name__)
 

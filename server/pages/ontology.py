@@ -12,12 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import Response, current_app, render_template
+from werkzeug.exceptions import NotFound
 
 from homs_kg.graph.vocabulary import DCTERMS, OWL, PREFIXES, RDF, RDFS, SKOS, MintedIris, Namespace
 from homs_kg.server.sparql.description import BuildCache
 from homs_kg.server.sparql.description import count as select
 from homs_kg.server.stores.interface import SparqlStore
-from homs_kg.server.web.errors import NotFound
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")

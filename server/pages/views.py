@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
 from pyoxigraph import NamedNode, RdfFormat
+from werkzeug.exceptions import NotFound
 
 from homs_kg.graph.vocabulary import OA
 from homs_kg.server.linked_data.documents import Document, document_triples
@@ -32,7 +33,6 @@ from homs_kg.server.pages.ontology import ontology_page
 from homs_kg.server.pages.queries import ClassCount, Label, iris
 from homs_kg.server.pages.text import chrome, english_date
 from homs_kg.server.sparql.description import public_url
-from homs_kg.server.web.errors import NotFound
 
 pages = Blueprint("pages", __name__)
 

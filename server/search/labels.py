@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, json, render_template, request
+from werkzeug.exceptions import BadRequest, NotAcceptable
 
 from homs_kg.graph.arabic import normalise_arabic
 from homs_kg.graph.vocabulary import MintedIris
@@ -42,7 +43,6 @@ from homs_kg.server.sparql.description import BuildCache
 from homs_kg.server.sparql.description import count as select_rows_or_503
 from homs_kg.server.stores.interface import SparqlStore
 from homs_kg.server.web.client_limits import ClientLimiter
-from homs_kg.server.web.errors import BadRequest, NotAcceptable
 
 search_blueprint = Blueprint("search", __name__)
 

@@ -31,6 +31,7 @@ import json
 from importlib.metadata import PackageNotFoundError, version
 
 from flask import Blueprint, Response, request, url_for
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from homs_kg.server.search.labels import (
     Hit,
@@ -41,7 +42,6 @@ from homs_kg.server.search.labels import (
     query_text,
 )
 from homs_kg.server.sparql.description import public_url
-from homs_kg.server.web.errors import BadRequest, PayloadTooLarge
 
 reconcile = Blueprint("reconcile", __name__)
 
@@ -115,7 +115,7 @@ def parse_batch(raw: str, index: LabelIndex) -> list[tuple[str, Query]]:
     if not isinstance(batch, dict):
         raise BadRequest('\'queries\' must be a JSON object of queries, e.g. {"q0": {"query": …}}')
     if len(batch) > BATCH_SIZE:
-        raise PayloadTooLarge(
+        raise RequestEntityTooLarge(
             f"this batch has {len(batch)} queries; at most {BATCH_SIZE} are accepted in one batch "
             "(the manifest's batchSize): send them in several batches"
         )

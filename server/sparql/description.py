@@ -20,20 +20,13 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
+from werkzeug.exceptions import NotAcceptable, NotFound, ServiceUnavailable
 
 from homs_kg.graph.dumps import DUMPS
 from homs_kg.graph.vocabulary import DCTERMS, RDF, RDFS, XSD, MintedIris, Namespace
 from homs_kg.server.engine.formats import GRAPH_FORMATS, SOLUTION_FORMATS, essence, negotiate
 from homs_kg.server.stores.interface import SparqlStore, select_rows
-from homs_kg.server.web.errors import (
-    Busy,
-    NotAcceptable,
-    NotFound,
-    QueryTimeout,
-    QueryTooLarge,
-    ServiceUnavailable,
-    WorkerCrashed,
-)
+from homs_kg.server.web.errors import Busy, QueryTimeout, QueryTooLarge, WorkerCrashed
 
 description = Blueprint("description", __name__)
 
@@ -138,7 +131,7 @@ def count(store: SparqlStore, query: str) -> list[dict[str, str]]:
         return select_rows(store, query)
     except (QueryTimeout, QueryTooLarge, WorkerCrashed, Busy) as error:
         raise ServiceUnavailable(
-            "the dataset could not be counted just now; try again shortly", {"Retry-After": "5"}
+            "the dataset could not be counted just now; try again shortly", retry_after=5
         ) from error
 
 

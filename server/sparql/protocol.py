@@ -12,6 +12,17 @@ import datetime
 import hashlib
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.exceptions import (
+    BadGateway,
+    BadRequest,
+    Forbidden,
+    HTTPException,
+    InternalServerError,
+    NotAcceptable,
+    RequestEntityTooLarge,
+    ServiceUnavailable,
+    UnsupportedMediaType,
+)
 
 from homs_kg.server.catalogue.query_ui import query_page
 from homs_kg.server.engine.evaluation import (
@@ -27,16 +38,6 @@ from homs_kg.server.engine.formats import format_by_name
 from homs_kg.server.engine.syntax import may_vary
 from homs_kg.server.sparql.description import service_description
 from homs_kg.server.web.client_limits import ClientLimiter
-from homs_kg.server.web.errors import (
-    BadGateway,
-    BadRequest,
-    Forbidden,
-    NotAcceptable,
-    PayloadTooLarge,
-    ServiceError,
-    ServiceUnavailable,
-    UnsupportedMediaType,
-)
 
 sparql = Blueprint("sparql", __name__)
 
@@ -112,7 +113,7 @@ def format_parameter(values: list[str]) -> str | None:
 def check_size() -> None:
     limit = service()["config"].max_request_bytes
     if len(request.query_string) > limit:
-        raise PayloadTooLarge(f"the request is larger than the limit of {limit} bytes")
+        raise RequestEntityTooLarge(f"the request is larger than the limit of {limit} bytes")
 
 
 @sparql.route("/sparql", methods=["GET", "POST"])
@@ -188,7 +189,7 @@ def run(job: QueryJob) -> QueryReply:
     except SpoolFull as error:
         raise ServiceUnavailable(
             "the results waiting to be sent fill the space set aside for them; try again shortly",
-            {"Retry-After": "5"},
+            retry_after=5,
         ) from error
     except WorkerCrashed as error:
         raise BadRequest(
@@ -196,19 +197,23 @@ def run(job: QueryJob) -> QueryReply:
         ) from error
     except Busy as error:
         raise ServiceUnavailable(
-            "the service is busy with other long queries; try again shortly", {"Retry-After": "5"}
+            "the service is busy with other long queries; try again shortly", retry_after=5
         ) from error
 
 
-REPLY_ERRORS: dict[int, type[ServiceError]] = {400: BadRequest, 406: NotAcceptable, 502: BadGateway}
+REPLY_ERRORS: dict[int, type[HTTPException]] = {
+    400: BadRequest,
+    406: NotAcceptable,
+    502: BadGateway,
+}
 
 
 def answer(reply: QueryReply) -> Response:
     if reply.status == 500:
         current_app.logger.error("query evaluation failed: %s", reply.message)
-        raise ServiceError("internal error; it has been logged")
+        raise InternalServerError("internal error; it has been logged")
     if reply.status != 200:
-        raise REPLY_ERRORS.get(reply.status, ServiceError)(reply.message)
+        raise REPLY_ERRORS.get(reply.status, InternalServerError)(reply.message)
     media = reply.media_type
     if "charset" not in media and (media.startswith("text/") or media.endswith("xml")):
         media += "; charset=utf-8"

@@ -11,12 +11,13 @@ import json
 from pathlib import Path
 from typing import Protocol
 
+from werkzeug.exceptions import ServiceUnavailable
+
 from homs_kg.graph.dumps import DUMPS
 from homs_kg.graph.store import current_store, dumps_path
 from homs_kg.server.engine.evaluation import QueryJob, QueryReply
 from homs_kg.server.engine.federation.calls import ServicePolicy
 from homs_kg.server.engine.workers import Limits, WorkerPool
-from homs_kg.server.web.errors import ServiceUnavailable
 
 
 class SparqlStore(Protocol):

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from homs_kg.server.web.errors import TooManyRequests
+from werkzeug.exceptions import TooManyRequests
 
 
 class ClientLimiter:
@@ -26,8 +26,7 @@ class ClientLimiter:
             if self.running[client] >= self.limit:
                 raise TooManyRequests(
                     f"this client already has {self.limit} of its {self.limit} requests running "
-                    "(queries, searches, reconciliations); retry when one ends",
-                    {"Retry-After": "1"},
+                    "(queries, searches, reconciliations); retry when one ends", retry_after=1,
                 )
             self.running[client] += 1
         released = threading.Event()

@@ -1,7 +1,11 @@
-"""The HTTP errors of the service: one exception family carrying its status, one handler, one body.
+"""One error body for every error of the service, from one handler.
 
-Every error is answered with an RFC 9457 problem details document (``application/problem+json``):
-``{"type": "about:blank", "title": <reason phrase>, "status": <code>, "detail": <message>}``.
+The views raise werkzeug's HTTP exceptions (``BadRequest("…")``, ``ServiceUnavailable("…",
+retry_after=5)``); every one is answered with an RFC 9457 problem details document
+(``application/problem+json``): ``{"type": "about:blank", "title": <reason phrase>, "status":
+<code>, "detail": <message>}``. A query the service runs for itself (a page, a count) that hits an
+evaluation limit is a 503, busy rather than broken; anything unexpected is a 500 whose cause is
+logged, never shown.
 """
 
 from __future__ import annotations
@@ -19,54 +23,7 @@ from homs_kg.server.engine.evaluation import (
     WorkerCrashed,
 )
 
-
-class ServiceError(Exception):
-    status = 500
-
-    def __init__(self, detail: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.headers = headers or {}
-
-
-class BadRequest(ServiceError):
-    status = 400
-
-
-class Forbidden(ServiceError):
-    status = 403
-
-
-class NotFound(ServiceError):
-    status = 404
-
-
-class MethodNotAllowed(ServiceError):
-    status = 405
-
-
-class NotAcceptable(ServiceError):
-    status = 406
-
-
-class PayloadTooLarge(ServiceError):
-    status = 413
-
-
-class UnsupportedMediaType(ServiceError):
-    status = 415
-
-
-class TooManyRequests(ServiceError):
-    status = 429
-
-
-class BadGateway(ServiceError):
-    status = 502
-
-
-class ServiceUnavailable(ServiceError):
-    status = 503
+OVERLOAD = (QueryTimeout, QueryTooLarge, SpoolFull, WorkerCrashed, Busy)
 
 
 def problem(status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
@@ -85,25 +42,19 @@ def problem(status: int, detail: str, headers: dict[str, str] | None = None) -> 
     return response
 
 
+def http_error(error: HTTPException) -> Response:
+    headers = dict(error.get_headers())
+    headers.pop("Content-Type", None)
+    return problem(error.code or 500, error.description or "", headers)
+
+
 def overloaded(error: Exception) -> Response:
-    """A query the service ran for itself (a page, a count) hit a limit: busy, not broken."""
+    """A query the service ran for itself hit a limit: busy, not broken."""
     return problem(503, "the service is busy; try again shortly", {"Retry-After": "5"})
 
 
-OVERLOAD = (QueryTimeout, QueryTooLarge, SpoolFull, WorkerCrashed, Busy)
-
-
 def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(ServiceError)
-    def service_error(error: ServiceError) -> Response:
-        return problem(error.status, error.detail, error.headers)
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Response:
-        headers = dict(error.get_headers())
-        headers.pop("Content-Type", None)
-        return problem(error.code or 500, error.description or "", headers)
-
+    app.register_error_handler(HTTPException, http_error)
     for overload in OVERLOAD:
         app.register_error_handler(overload, overloaded)
 
