@@ -38,8 +38,19 @@ class StoreInfo:
     metadata: dict
 
 
+BUILD_ID_FORMAT = "%Y%m%dT%H%M%S%fZ"  # a build id is its UTC build time, to the microsecond
+
+
 def new_build_id() -> str:
-    return datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return datetime.datetime.now(datetime.UTC).strftime(BUILD_ID_FORMAT)
+
+
+def build_time(build_id: str) -> datetime.datetime | None:
+    """The time a build id names; None for an id that is not a build time."""
+    try:
+        return datetime.datetime.strptime(build_id, BUILD_ID_FORMAT).replace(tzinfo=datetime.UTC)
+    except ValueError:
+        return None
 
 
 def write_store(

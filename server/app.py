@@ -20,7 +20,9 @@ from homs_kg.server.search.reconcile import reconcile
 from homs_kg.server.sparql.description import description
 from homs_kg.server.sparql.openapi import openapi
 from homs_kg.server.sparql.protocol import sparql
-from homs_kg.server.stores.interface import EmbeddedStore, SparqlStore
+from homs_kg.server.stores.build_cache import BuildCache
+from homs_kg.server.stores.embedded import EmbeddedStore
+from homs_kg.server.stores.interface import SparqlStore
 from homs_kg.server.stores.remote import RemoteStore
 from homs_kg.server.stores.result_cache import with_result_cache
 from homs_kg.server.web.client_limits import ClientLimiter
@@ -78,6 +80,7 @@ def create_app(config: ServerConfig | None = None, store: SparqlStore | None = N
         "store": store or open_store(config),
         # One per app: /sparql, /search and /reconcile all count against a client's slots.
         "client_limiter": ClientLimiter(config.client_concurrency),
+        "build_cache": BuildCache(),
     }
     register_error_handlers(app)
     app.register_blueprint(sparql)

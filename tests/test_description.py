@@ -71,7 +71,7 @@ def test_service_description_names_the_endpoint_and_its_dataset(
     assert service is not None and (service, RDF.type, SD.Service) in service_description
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in service_description
     assert (service, SD.feature, SD.UnionDefaultGraph) in service_description
-    assert (service, SD.feature, SD.BasicFederatedQuery) not in service_description
+    assert (service, SD.feature, SD.BasicFederatedQuery) in service_description
     assert {FORMATS.SPARQL_Results_JSON, FORMATS.Turtle, FORMATS["JSON-LD"]} <= set(
         service_description.objects(service, SD.resultFormat)
     )

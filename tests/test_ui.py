@@ -17,6 +17,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from homs_kg.graph.resources import queries_dir
 from homs_kg.server.app import create_app
+from homs_kg.server.catalogue import query_page
 from homs_kg.server.catalogue import query_ui as ui_module
 from homs_kg.server.config import ServerConfig
 
@@ -177,7 +178,7 @@ class UnusedStore:
 def test_page_without_installed_assets_says_how_to_install_them(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(ui_module, "YASGUI_BUILD", tmp_path / "not-installed")
+    monkeypatch.setattr(query_page, "YASGUI_BUILD", tmp_path / "not-installed")
     app = create_app(ServerConfig(data_dir=tmp_path), UnusedStore())  # type: ignore[arg-type]
     if "ui" not in app.blueprints:  # until app.py registers it
         app.register_blueprint(ui_module.ui)

@@ -10,7 +10,7 @@ from werkzeug.exceptions import NotAcceptable, NotFound
 from homs_kg.server.catalogue.queries import CatalogueQuery, find_query, load_catalogue
 from homs_kg.server.engine.evaluation import QueryJob
 from homs_kg.server.engine.formats import negotiate_media
-from homs_kg.server.sparql.protocol import answer, run
+from homs_kg.server.web.answers import answer, run
 
 catalogue = Blueprint("catalogue", __name__)
 

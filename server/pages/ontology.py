@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask import Response, current_app, render_template
+from flask import Response, render_template
 from werkzeug.exceptions import NotFound
 
-from homs_kg.graph.vocabulary import DCTERMS, OWL, PREFIXES, RDF, RDFS, SKOS, MintedIris, Namespace
-from homs_kg.server.sparql.description import BuildCache
-from homs_kg.server.sparql.description import count as select
-from homs_kg.server.stores.interface import SparqlStore
+from homs_kg.graph.vocabulary import DCTERMS, OWL, PREFIXES, RDF, RDFS, SKOS, Namespace
+from homs_kg.server.stores.interface import SparqlStore, select_rows
+from homs_kg.server.web.context import build_cached, current_iris, current_store
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
@@ -136,10 +135,10 @@ class Examples:
 def read_ontology(store: SparqlStore, base: str) -> Ontology:
     graph, ns = f"{base}graph/ontology", f"{base}ontology"
     facts: dict[str, dict[str, list[tuple[str, str, str]]]] = defaultdict(lambda: defaultdict(list))
-    for row in select(store, PROLOGUE + FACTS.format(graph=graph, ns=ns)):
+    for row in select_rows(store, PROLOGUE + FACTS.format(graph=graph, ns=ns)):
         facts[row["s"]][row["p"]].append((row["o"], row.get("lang", ""), row["kind"]))
     unions: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for row in select(store, PROLOGUE + UNIONS.format(graph=graph)):
+    for row in select_rows(store, PROLOGUE + UNIONS.format(graph=graph)):
         unions[row["s"], row["p"]].append(row["member"])
     kinds = {s: next((k for t, k in KINDS.items() if (t, "", "iri") in p[RDF.type.value]), None)
              for s, p in facts.items()}  # fmt: skip
@@ -185,7 +184,7 @@ def read_ontology(store: SparqlStore, base: str) -> Ontology:
         term.paths = [ref(p) for p in iris(iri, SH.path.value)]
         term.messages = [(None, m) for m, _, _ in facts[iri].get(SH.message.value, [])]
         terms[iri] = term
-    for row in select(store, PROLOGUE + MESSAGES.format(graph=graph)):
+    for row in select_rows(store, PROLOGUE + MESSAGES.format(graph=graph)):
         if row["s"] in terms:
             path = ref(row["path"]) if "path" in row else None
             terms[row["s"]].messages.append((path, row["message"]))
@@ -283,7 +282,7 @@ def read_examples(store: SparqlStore, base: str, term: Term) -> Examples:
     if term.kind not in ("class", "object property", "datatype property", "concept"):
         return Examples(0, [])
     query, variables = examples_query(term, f"{base}graph/ontology")
-    found = select(store, query)
+    found = select_rows(store, query)
     seen, rows = set(), []
     for row in found:  # a value with two labels in one language would repeat its row
         key = tuple(row[v] for v in variables)
@@ -296,18 +295,14 @@ def read_examples(store: SparqlStore, base: str, term: Term) -> Examples:
 
 def ontology_page(path: str, iri: str) -> Response:
     """The ontology's reference (``ontology``) or one term's page (``ontology/<Term>``)."""
-    service = current_app.extensions["homs_kg"]
-    store, base = service["store"], MintedIris(service["config"].base_iri).base
-    build_id = store.build_id
-    ontology_cache = current_app.extensions.setdefault("homs_kg.ontology", BuildCache(limit=8))
-    examples_cache = current_app.extensions.setdefault("homs_kg.ontology.examples", BuildCache(512))
-    ontology = ontology_cache.get((build_id, base), lambda: read_ontology(store, base))
+    store, base = current_store(), current_iris().base
+    ontology = build_cached("ontology", (), lambda: read_ontology(store, base))
     if path == "ontology":
         html = render_template("ontology.html", ontology=ontology)
     else:
         term = ontology.terms.get(path)
         if term is None:
             raise NotFound(f"{iri} is not a term the ontology defines")
-        found = examples_cache.get((build_id, base, path), lambda: read_examples(store, base, term))
+        found = build_cached("ontology-examples", (path,), lambda: read_examples(store, base, term))
         html = render_template("term.html", ontology=ontology, term=term, examples=found)
     return Response(html, content_type="text/html; charset=utf-8")

@@ -10,13 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from flask import current_app
-
 from homs_kg.graph.vocabulary import MintedIris
 from homs_kg.server.linked_data.documents import prologue
-from homs_kg.server.sparql.description import BuildCache, statistics
-from homs_kg.server.sparql.description import cache as description_cache
-from homs_kg.server.stores.interface import SparqlStore, select_rows
+from homs_kg.server.sparql.self_description import build_statistics
+from homs_kg.server.stores.interface import select_rows
+from homs_kg.server.web.context import build_cached, current_iris, current_store
 
 T = TypeVar("T")
 SCHEMA = "http://schema.org/"
@@ -72,22 +70,12 @@ class Ontology:
         return "Thing"
 
 
-def service() -> dict:
-    return current_app.extensions["homs_kg"]
-
-
-def store() -> SparqlStore:
-    return service()["store"]
-
-
-def iris() -> MintedIris:
-    return MintedIris(service()["config"].base_iri)
+store, iris = current_store, current_iris
 
 
 def cached(name: str, compute: Callable[[], T]) -> T:
-    """``compute()`` once per build (and base IRI)."""
-    pages_cache = current_app.extensions.setdefault("homs_kg.pages", BuildCache())
-    return pages_cache.get((store().build_id, iris().base, name), compute)
+    """``compute()`` once per build."""
+    return build_cached("pages", (name,), compute)
 
 
 def rows(query: str) -> list[dict[str, str]]:
@@ -151,9 +139,7 @@ def totals() -> Totals:
     """The home page's counts; the triples are VoID's (shared with /.well-known/void)."""
 
     def count() -> Totals:
-        stats = description_cache().get(
-            (store().build_id, "statistics"), lambda: statistics(store())
-        )
+        stats = build_statistics()
         resource = iris().base + "resource/"
         tops = " ".join(f"hkg:{top}" for top in TOPS)
         events = {

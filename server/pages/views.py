@@ -1,5 +1,5 @@
 """The HTML pages for people: the home page, the timeline, class lists, and the page of every
-thing the graph names (``/page/<path>``, reached from its IRI by a 303 in linked_data.py).
+thing the graph names (``/page/<path>``, reached from its IRI by a 303: server/pages/things.py).
 
 Server-rendered and readable without JavaScript; every page names its machine-readable twin in a
 ``Link`` header and a ``<link rel="alternate">``. Arabic text always sits in ``lang="ar"
@@ -8,79 +8,21 @@ dir="rtl"``; ``?lang=ar`` turns the interface (headings, column order) to Arabic
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from urllib.parse import urlencode
-
-from flask import Blueprint, Response, render_template, request
-from pyoxigraph import NamedNode, RdfFormat
+from flask import Blueprint, Response
+from pyoxigraph import RdfFormat
 from werkzeug.exceptions import NotFound
 
-from homs_kg.graph.vocabulary import OA
-from homs_kg.server.linked_data.documents import Document, document_triples
+from homs_kg.server.linked_data.things import Alternate, iri_of, require
 from homs_kg.server.pages import queries
-from homs_kg.server.pages.builder import PageBuilder, TimelineEntry
-from homs_kg.server.pages.jsonld import json_ld
-from homs_kg.server.pages.model import (
-    EvidenceBook,
-    EvidenceView,
-    Link,
-    Linker,
-    facts_from_row,
-    time_view,
-    wanted_labels,
-)
-from homs_kg.server.pages.ontology import ontology_page
-from homs_kg.server.pages.queries import ClassCount, Label, iris
-from homs_kg.server.pages.text import chrome, english_date
-from homs_kg.server.sparql.description import public_url
+from homs_kg.server.pages.builder import TimelineEntry
+from homs_kg.server.pages.model import Link, Linker, facts_from_row, time_view
+from homs_kg.server.pages.queries import ClassCount, Label
+from homs_kg.server.pages.rendering import linker, query_twin, render
+from homs_kg.server.pages.text import english_date
+from homs_kg.server.pages.things import render_page
+from homs_kg.server.web.context import current_iris
 
 pages = Blueprint("pages", __name__)
-
-RDF_DOCUMENTS = (
-    ("ttl", RdfFormat.TURTLE),
-    ("jsonld", RdfFormat.JSON_LD),
-    ("nt", RdfFormat.N_TRIPLES),
-    ("rdf", RdfFormat.RDF_XML),
-)
-SPARQL_JSON = "application/sparql-results+json"
-
-
-@dataclass(frozen=True)
-class Alternate:
-    href: str
-    media_type: str
-
-
-def ui_language() -> str:
-    """The interface language, as base.html reads it: ``?lang=ar``, else English."""
-    return "ar" if request.args.get("lang") == "ar" else "en"
-
-
-def linker(document: Document | None = None, extra: dict[str, Label] | None = None) -> Linker:
-    return Linker(iris(), ui_language(), document, queries.ontology(), extra)
-
-
-def render(template: str, alternates: list[Alternate], **context: object) -> Response:
-    """A page in the interface language, with its twins in ``Link`` and in the page head."""
-    language = ui_language()
-    html = render_template(
-        template, t=chrome(language), ui_lang=language, alternates=alternates, **context
-    )
-    response = Response(html, mimetype="text/html")
-    response.headers["Link"] = ", ".join(
-        f'<{a.href}>; rel="alternate"; type="{a.media_type}"' for a in alternates
-    )
-    response.headers["Content-Language"] = language
-    return response
-
-
-def query_twin(query: str) -> Alternate:
-    """The page's rows as SPARQL JSON results: the same query on the endpoint."""
-    return Alternate("/sparql?" + urlencode({"query": query, "format": "json"}), SPARQL_JSON)
-
-
-def rdf_twins(path: str) -> list[Alternate]:
-    return [Alternate(f"/data/{path}.{ext}", fmt.media_type) for ext, fmt in RDF_DOCUMENTS]
 
 
 @pages.get("/")
@@ -140,10 +82,11 @@ def timeline() -> Response:
     anchors = {row["anchor"] for row in rows if row.get("anchor")} - set(known)
     extra = {**queries.cached("timeline anchors", lambda: queries.labels_of(anchors)), **known}
     link = linker(extra=extra)
-    entries = sorted(
-        (timeline_entry(link, event, found) for event, found in events.items()), key=lambda e: e.key
+    found = (timeline_entry(link, event, rows) for event, rows in events.items())
+    entries = sorted(found, key=lambda entry: entry.key)
+    return render(
+        "timeline.html", [query_twin(queries.timeline_query(current_iris()))], entries=entries
     )
-    return render("timeline.html", [query_twin(queries.timeline_query(iris()))], entries=entries)
 
 
 def timeline_entry(link: Linker, event: str, rows: list[dict[str, str]]) -> TimelineEntry:
@@ -186,107 +129,8 @@ def browse(class_name: str) -> Response:
     )
 
 
-def render_page(path: str, iri: str) -> Response:
-    """The HTML page of the thing at ``path`` (``resource/homs``, ``ontology/Person``, …)."""
-    if path == "ontology" or path.startswith("ontology/"):
-        return ontology_page(path, iri)
-    if path.startswith("graph/"):
-        return graph_page(path, iri)
-    return resource_page(path, iri)
-
-
-def resource_page(path: str, iri: str) -> Response:
-    """An entity, event, source document or evidence record: its document, shown."""
-    minted = iris()
-    document = Document(iri, document_triples(queries.store(), iri, minted))
-    extra = queries.labels_of(wanted_labels(document, minted))
-    link = linker(document, extra)
-    ontology = queries.ontology()
-    roles = queries.roles_of(iri) if path.startswith("resource/") else {}
-    builder = PageBuilder(document, minted, ontology, link, roles)
-    view = builder.build()
-    record = None
-    if path.startswith("evidence/"):
-        record = evidence_record(document, builder.book, link)
-        view.label = evidence_label(record.bodies)
-    source = source_record(document) if path.startswith("source/") else None
-    page_url = public_url("page/" + path)  # the base IRI's, as the page's IRIs: not the Host's
-    return render(
-        "page.html",
-        rdf_twins(path),
-        view=view,
-        record=record,
-        source=source,
-        jsonld=None if record else json_ld(view, document, ontology, link, minted, page_url),
-        link=link,
-    )
-
-
-@dataclass(frozen=True)
-class EvidenceRecord:
-    """What an evidence record's page adds: what it describes, its quote, its offsets."""
-
-    bodies: list[Link]
-    quote: EvidenceView
-    position: tuple[str, str] | None
-
-
-def evidence_record(document: Document, book: EvidenceBook, link: Linker) -> EvidenceRecord:
-    node = NamedNode(document.iri)
-    target = document.value(node, OA.hasTarget.value)
-    position: tuple[str, str] | None = None
-    for selector in document.values(target, OA.hasSelector.value) if target else []:
-        start, end = (
-            document.value(selector, OA.start.value),
-            document.value(selector, OA.end.value),
-        )
-        if start is not None and end is not None:
-            position = (start.value, end.value)
-    bodies = [link.link(body.value) for body in document.values(node, OA.hasBody.value)]
-    return EvidenceRecord(bodies, book.view(node), position)
-
-
-def evidence_label(bodies: list[Link]) -> Label:
-    """An evidence record's title: what it is evidence of."""
-    english = ", ".join(b.label.en for b in bodies if b.label.en) or "?"
-    arabic = "، ".join(b.label.ar for b in bodies if b.label.ar)
-    return Label(f"Evidence: {english}", f"شاهد: {arabic}" if arabic else None)
-
-
-def source_record(document: Document) -> dict[str, str | None]:
-    """A source document's page: its metadata and full text."""
-    node, hkg = NamedNode(document.iri), iris().hkg.iri
-
-    def text(predicate: str) -> str | None:
-        value = document.value(node, predicate)
-        return value.value if value is not None else None
-
-    issued = text("http://purl.org/dc/terms/issued")
-    return {
-        "language": text("http://purl.org/dc/terms/language"),
-        "issued": english_date(issued, None) if issued else None,
-        "note": text(hkg + "publisherNote"),
-        "text": text(hkg + "text"),
-    }
-
-
-def graph_page(path: str, iri: str) -> Response:
-    """A named graph's page: its size, its instances by class, its RDF documents."""
-    size, by_class, described = queries.graph_summary(iri)
-    link = linker(extra=queries.labels_of(set(described)))
-    classes = [(link.link(row["c"]), int(row["n"])) for row in by_class]
-    name = path.removeprefix("graph/")
-    return render(
-        "page.html",
-        rdf_twins(path),
-        graph={
-            "name": name,
-            "iri": iri,
-            "triples": int(size["triples"]),
-            "subjects": int(size["subjects"]),
-            "classes": classes,
-            "sources": [link.link(s) for s in described],
-        },
-        view=None,
-        link=link,
-    )
+@pages.get("/page/<path:path>")
+def page(path: str) -> Response:
+    """A thing's HTML page."""
+    require(path)
+    return render_page(path, iri_of(path))

@@ -39,10 +39,8 @@ from werkzeug.exceptions import BadRequest, NotAcceptable
 from homs_kg.graph.arabic import normalise_arabic
 from homs_kg.graph.vocabulary import MintedIris
 from homs_kg.server.engine.formats import negotiate_media
-from homs_kg.server.sparql.description import BuildCache
-from homs_kg.server.sparql.description import count as select_rows_or_503
-from homs_kg.server.stores.interface import SparqlStore
-from homs_kg.server.web.client_limits import ClientLimiter
+from homs_kg.server.stores.interface import SparqlStore, select_rows
+from homs_kg.server.web.context import build_cached, client_limiter, current_iris
 
 search_blueprint = Blueprint("search", __name__)
 
@@ -203,7 +201,7 @@ def build_index(base: str) -> LabelIndex:
 
 
 def rows(store: SparqlStore, query: str, ontology: str) -> list[dict[str, str]]:
-    return select_rows_or_503(store, PREFIXES + query.format(ontology=ontology))
+    return select_rows(store, PREFIXES + query.format(ontology=ontology))
 
 
 def name_order(item: tuple[int, Name]) -> tuple[int, str, str]:
@@ -225,16 +223,13 @@ def ontology_classes(store: SparqlStore, ontology: str) -> tuple[dict, dict]:
 
 def label_index() -> LabelIndex:
     """The index of the live build, computed once per build id."""
-    service = current_app.extensions["homs_kg"]
-    cache: BuildCache = current_app.extensions.setdefault("homs_kg.search", BuildCache())
-    base = MintedIris(service["config"].base_iri).base
-    return cache.get((service["store"].build_id, "label-index", base), lambda: build_index(base))
+    base = current_iris().base
+    return build_cached("label-index", (), lambda: build_index(base))
 
 
 def client_slot() -> AbstractContextManager[None]:
     """A slot of the client's, from the limiter /sparql uses too; 429 when none is free."""
-    limiter: ClientLimiter = current_app.extensions["homs_kg"]["client_limiter"]
-    return limiter.slot(request.remote_addr or "unknown")
+    return client_limiter().slot(request.remote_addr or "unknown")
 
 
 def query_text(value: str, name: str) -> str:

@@ -41,7 +41,7 @@ from homs_kg.server.search.labels import (
     label_index,
     query_text,
 )
-from homs_kg.server.sparql.description import public_url
+from homs_kg.server.web.context import public_url
 
 reconcile = Blueprint("reconcile", __name__)
 

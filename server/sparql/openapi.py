@@ -20,7 +20,7 @@ from flask import Blueprint, Response
 
 from homs_kg.server.search.labels import MAX_QUERY_CHARS
 from homs_kg.server.search.reconcile import BATCH_SIZE, MAX_TYPES
-from homs_kg.server.sparql.description import public_url
+from homs_kg.server.web.context import public_url
 
 openapi = Blueprint("openapi", __name__)
 

@@ -8,46 +8,37 @@ The service is read-only: an update operation (section 2.2), on any route, is re
 
 from __future__ import annotations
 
-import datetime
-import hashlib
-
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from werkzeug.exceptions import (
-    BadGateway,
     BadRequest,
     Forbidden,
-    HTTPException,
-    InternalServerError,
     NotAcceptable,
     RequestEntityTooLarge,
-    ServiceUnavailable,
     UnsupportedMediaType,
 )
 
-from homs_kg.server.catalogue.query_ui import query_page
+from homs_kg.server.catalogue.query_page import query_page
 from homs_kg.server.engine.evaluation import (
-    Busy,
     QueryJob,
-    QueryReply,
-    QueryTimeout,
-    QueryTooLarge,
-    SpoolFull,
-    WorkerCrashed,
 )
 from homs_kg.server.engine.formats import format_by_name
 from homs_kg.server.engine.syntax import may_vary
-from homs_kg.server.sparql.description import service_description
-from homs_kg.server.web.client_limits import ClientLimiter
+from homs_kg.server.sparql.self_description import service_description
+from homs_kg.server.web.answers import (
+    answer,
+    cached,
+    not_modified,
+    result_etag,
+    run,
+    with_validators,
+)
+from homs_kg.server.web.context import client_limiter, current_config
 
 sparql = Blueprint("sparql", __name__)
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
-
-
-def service() -> dict:
-    return current_app.extensions["homs_kg"]
 
 
 @sparql.before_app_request
@@ -111,7 +102,7 @@ def format_parameter(values: list[str]) -> str | None:
 
 
 def check_size() -> None:
-    limit = service()["config"].max_request_bytes
+    limit = current_config().max_request_bytes
     if len(request.query_string) > limit:
         raise RequestEntityTooLarge(f"the request is larger than the limit of {limit} bytes")
 
@@ -138,32 +129,6 @@ def endpoint() -> Response:
     return response
 
 
-def client_limiter() -> ClientLimiter:
-    return service().setdefault(
-        "client_limiter", ClientLimiter(service()["config"].client_concurrency)
-    )
-
-
-def with_validators(response: Response, job: QueryJob, reply: QueryReply) -> Response:
-    """Validators and freshness for an answer: one that depends only on the build is cached
-    like the build; one that called a SERVICE stays fresh for a short while and has no ETag (a
-    304 must not keep Wikidata's values of yesterday); one that may differ on every evaluation
-    (NOW(), RAND(), a failed SILENT call) is not to be stored at all."""
-    if reply.volatile or reply.service_failed:
-        response.headers["Cache-Control"] = "no-store"
-        return response
-    if reply.federated:
-        seconds = min(service()["config"].cache_seconds, service()["config"].service_cache_seconds)
-        response.headers["Cache-Control"] = f"public, max-age={seconds}"
-        return response
-    build = reply.build_id or None  # the build that answered, even if a swap came meanwhile
-    etag = result_etag(job, build)
-    if request.method in ("GET", "HEAD") and request.if_none_match.star_tag:
-        response.close()  # RFC 9110 section 13.1.2: "*" matches any current representation
-        return cached(Response(status=304), etag, build)
-    return cached(response, etag, build)
-
-
 def self_description() -> Response:
     """/sparql without a query: the query UI for browsers, else the Service Description."""
     if request.accept_mimetypes.best_match(["text/turtle", "text/html"]) == "text/html":
@@ -171,88 +136,3 @@ def self_description() -> Response:
         page.headers["Vary"] = "Accept"
         return page
     return service_description()
-
-
-def run(job: QueryJob) -> QueryReply:
-    """Evaluate a client's query within the service's limits."""
-    config = service()["config"]
-    try:
-        return service()["store"].run(job)
-    except QueryTimeout as error:
-        raise ServiceUnavailable(
-            f"the query ran longer than the time limit of {config.timeout:g} s and was stopped"
-        ) from error
-    except QueryTooLarge as error:
-        raise ServiceUnavailable(
-            f"the query needed more than {config.worker_memory_mb} MB and was stopped"
-        ) from error
-    except SpoolFull as error:
-        raise ServiceUnavailable(
-            "the results waiting to be sent fill the space set aside for them; try again shortly",
-            retry_after=5,
-        ) from error
-    except WorkerCrashed as error:
-        raise BadRequest(
-            "the query could not be evaluated: its evaluation process ended unexpectedly"
-        ) from error
-    except Busy as error:
-        raise ServiceUnavailable(
-            "the service is busy with other long queries; try again shortly", retry_after=5
-        ) from error
-
-
-REPLY_ERRORS: dict[int, type[HTTPException]] = {
-    400: BadRequest,
-    406: NotAcceptable,
-    502: BadGateway,
-}
-
-
-def answer(reply: QueryReply) -> Response:
-    if reply.status == 500:
-        current_app.logger.error("query evaluation failed: %s", reply.message)
-        raise InternalServerError("internal error; it has been logged")
-    if reply.status != 200:
-        raise REPLY_ERRORS.get(reply.status, InternalServerError)(reply.message)
-    media = reply.media_type
-    if "charset" not in media and (media.startswith("text/") or media.endswith("xml")):
-        media += "; charset=utf-8"
-    response = Response(reply.body_iterable(), status=200, content_type=media)
-    response.headers["Vary"] = "Accept"
-    if reply.truncated:
-        response.headers["X-Result-Truncated"] = "true"
-        response.headers["X-Result-Limit"] = str(service()["config"].max_rows)
-    return response
-
-
-def result_etag(job: QueryJob, build: str | None = None) -> str:
-    """Results change only with the store: the build id and the request name them."""
-    digest = hashlib.sha256(repr(job).encode()).hexdigest()[:32]
-    return f"{build or service()['store'].build_id}-{digest}"
-
-
-def build_time(build: str) -> datetime.datetime:
-    """A build id is its UTC build time (graph/store.py new_build_id)."""
-    try:
-        stamp = datetime.datetime.strptime(build, "%Y%m%dT%H%M%S%fZ")
-    except ValueError:
-        return service()["store"].built_at
-    return stamp.replace(tzinfo=datetime.UTC)
-
-
-def not_modified(etag: str) -> bool:
-    """RFC 9110 section 13.2.2: If-None-Match decides when present, else If-Modified-Since.
-    ("*" is decided after evaluation: a malformed query has no representation to match.)"""
-    if request.if_none_match:
-        return not request.if_none_match.star_tag and request.if_none_match.contains(etag)
-    since = request.if_modified_since
-    return since is not None and service()["store"].built_at.replace(microsecond=0) <= since
-
-
-def cached(response: Response, etag: str, build: str | None = None) -> Response:
-    store, config = service()["store"], service()["config"]
-    response.set_etag(etag)
-    response.last_modified = build_time(build) if build else store.built_at
-    response.headers["Cache-Control"] = f"public, max-age={config.cache_seconds}"
-    response.headers["Vary"] = "Accept"
-    return response

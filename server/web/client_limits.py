@@ -26,7 +26,8 @@ class ClientLimiter:
             if self.running[client] >= self.limit:
                 raise TooManyRequests(
                     f"this client already has {self.limit} of its {self.limit} requests running "
-                    "(queries, searches, reconciliations); retry when one ends", retry_after=1,
+                    "(queries, searches, reconciliations); retry when one ends",
+                    retry_after=1,
                 )
             self.running[client] += 1
         released = threading.Event()

@@ -22,6 +22,7 @@ from homs_kg.server.engine.evaluation import (
     SpoolFull,
     WorkerCrashed,
 )
+from homs_kg.server.stores.interface import InternalQueryFailed
 
 OVERLOAD = (QueryTimeout, QueryTooLarge, SpoolFull, WorkerCrashed, Busy)
 
@@ -53,10 +54,15 @@ def overloaded(error: Exception) -> Response:
     return problem(503, "the service is busy; try again shortly", {"Retry-After": "5"})
 
 
+def internal_query_failed(error: InternalQueryFailed) -> Response:
+    return problem(503, str(error), {"Retry-After": "5"})
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     for overload in OVERLOAD:
         app.register_error_handler(overload, overloaded)
+    app.register_error_handler(InternalQueryFailed, internal_query_failed)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:
