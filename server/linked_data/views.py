@@ -17,9 +17,10 @@ from homs_kg.graph.vocabulary import MintedIris
 from homs_kg.server.engine.evaluation import QueryJob
 from homs_kg.server.engine.formats import negotiate_media
 from homs_kg.server.linked_data.documents import document_job, exists
-from homs_kg.server.pages.views import render_page
+from homs_kg.server.pages.views import LANG, render_page
 from homs_kg.server.sparql.protocol import answer, cached
 from homs_kg.server.stores.interface import INTERNAL_MAX_ROWS, SparqlStore, select_rows
+from homs_kg.server.web.api_docs import api_response, documented
 from homs_kg.server.web.errors import NotAcceptable, NotFound
 
 linked_data = Blueprint("linked_data", __name__)
@@ -83,9 +84,40 @@ def require(path: str) -> None:
         raise NotFound(f"{iri_of(path)} is not a resource of this dataset")
 
 
+NOT_A_THING = "Not a thing of this dataset."
+
+
 @linked_data.get("/<any(resource, source, evidence, graph):kind>/<path:rest>")
 @linked_data.get("/<any(ontology):kind>", defaults={"rest": ""})
 @linked_data.get("/<any(ontology):kind>/<path:rest>")
+@documented(
+    answers={
+        303: api_response(
+            "See Other (W3C Cool URIs, section 4.3): to `/page/<path>` for text/html, else to "
+            "`/data/<path>.<ext>`, chosen by the Accept header (q-values honoured).",
+            headers={
+                "Location": "The chosen document.",
+                "Link": 'Every representation, as rel="alternate".',
+                "Vary": "Accept.",
+            },
+        )
+    },
+    errors={404: NOT_A_THING, 406: "Neither HTML nor RDF acceptable."},
+    path={
+        "rest": {
+            "description": "The thing's path after its kind: a resource's slug, an ontology "
+            "term (`shapes/…` for SHACL shapes), a source's id, `<source>/<slug>` of an "
+            "evidence record, a graph's name.",
+            "examples": {
+                "resource": {"value": "homs"},
+                "ontology": {"value": "Person"},
+                "source": {"value": "homs-2017-05-21"},
+                "evidence": {"value": "homs-2017-05-21/homs-label"},
+                "graph": {"value": "ontology"},
+            },
+        }
+    },
+)
 def thing(kind: str, rest: str) -> Response:
     """303 See Other from the thing's IRI to the document the client prefers."""
     path = f"{kind}/{rest}" if rest else kind
@@ -106,6 +138,19 @@ def thing(kind: str, rest: str) -> Response:
 
 
 @linked_data.get("/data/<path:document>")
+@documented(
+    answers={200: api_response("The document.", *(fmt.media_type for fmt in EXTENSIONS.values()))},
+    errors={404: NOT_A_THING, 406: "No acceptable RDF format."},
+    conditional=True,
+    path={
+        "document": {
+            "description": "The thing's path under the base IRI, with an optional extension ("
+            + ", ".join(EXTENSIONS)
+            + ").",
+            "example": "resource/homs.ttl",
+        }
+    },
+)
 def data(document: str) -> Response:
     """A thing's RDF document: ``/data/<path>.<ext>``, or ``/data/<path>`` by conneg."""
     path, _, ext = document.rpartition(".")
@@ -140,6 +185,14 @@ def graph_job(path: str, rdf_format: RdfFormat) -> QueryJob:
 
 
 @linked_data.get("/page/<path:path>")
+@documented(
+    parameters=[LANG],
+    answers={200: api_response("The page.", HTML)},
+    errors={404: NOT_A_THING},
+    path={
+        "path": {"description": "The thing's path under the base IRI.", "example": "resource/homs"}
+    },
+)
 def page(path: str) -> Response:
     """A thing's HTML page."""
     require(path)

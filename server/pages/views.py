@@ -32,6 +32,7 @@ from homs_kg.server.pages.ontology import ontology_page
 from homs_kg.server.pages.queries import ClassCount, Label, iris
 from homs_kg.server.pages.text import chrome, english_date
 from homs_kg.server.sparql.description import public_url
+from homs_kg.server.web.api_docs import HTML, api_response, documented, query_parameter
 from homs_kg.server.web.errors import NotFound
 
 pages = Blueprint("pages", __name__)
@@ -83,8 +84,16 @@ def rdf_twins(path: str) -> list[Alternate]:
     return [Alternate(f"/data/{path}.{ext}", fmt.media_type) for ext, fmt in RDF_DOCUMENTS]
 
 
+LANG = query_parameter(
+    "lang", "`ar` turns the interface to Arabic; anything else is English.", example="ar"
+)
+PAGE = api_response("The page.", HTML)
+
+
 @pages.get("/")
+@documented(parameters=[LANG], answers={200: PAGE})
 def home() -> Response:
+    """The home page: the dataset, its counts, its classes."""
     link = linker()
     counts = queries.class_counts()
     sources = [
@@ -131,7 +140,9 @@ def class_tree(counts: dict[str, ClassCount]) -> list[tuple[int, ClassCount]]:
 
 
 @pages.get("/-/timeline")
+@documented(parameters=[LANG], answers={200: PAGE})
 def timeline() -> Response:
+    """The events in time order."""
     rows = queries.timeline_rows()
     events: dict[str, list[dict[str, str]]] = {}
     for row in rows:
@@ -160,7 +171,14 @@ def timeline_entry(link: Linker, event: str, rows: list[dict[str, str]]) -> Time
 
 
 @pages.get("/-/browse/<class_name>")
+@documented(
+    parameters=[LANG],
+    answers={200: PAGE},
+    errors={404: "No class of that name with instances."},
+    path={"class_name": {"description": "An ontology class with instances.", "example": "Person"}},
+)
 def browse(class_name: str) -> Response:
+    """The instances of a class."""
     counts = queries.class_counts()
     if class_name not in counts:
         raise NotFound(
