@@ -17,6 +17,13 @@ from werkzeug.exceptions import NotFound as FileNotFound
 from homs_kg.graph.vocabulary import MintedIris
 from homs_kg.server.catalogue.queries import load_catalogue
 from homs_kg.server.sparql.description import public_url
+from homs_kg.server.web.api_docs import (
+    HTML,
+    STATIC_FILES,
+    api_response,
+    documented,
+    query_parameter,
+)
 from homs_kg.server.web.errors import NotFound
 
 SERVER = Path(__file__).resolve().parent.parent  # the templates, static files and UI build
@@ -74,12 +81,23 @@ def query_page() -> Response:
 
 
 @ui.get("/-/query")
+@documented(
+    parameters=[
+        query_parameter("query", "A query to open in a tab."),
+        query_parameter("tabTitle", "The tab's title."),
+    ],
+    answers={200: api_response("The page.", HTML)},
+)
 def query_ui() -> Response:
     """The query UI at its own address, so share links (?query=…) do not run on /sparql."""
     return query_page()
 
 
 @ui.get("/-/static/yasgui/<path:filename>")
+@documented(
+    **STATIC_FILES,
+    path={"filename": {"description": "A file of YASGUI's build.", "example": "yasgui.min.js"}},
+)
 def yasgui_asset(filename: str) -> Response:
     """A file of YASGUI's build folder; nothing outside it (send_from_directory joins safely)."""
     try:
