@@ -18,7 +18,6 @@ from homs_kg.server.pages.views import pages
 from homs_kg.server.search.labels import search_blueprint
 from homs_kg.server.search.reconcile import reconcile
 from homs_kg.server.sparql.description import description
-from homs_kg.server.sparql.openapi import openapi
 from homs_kg.server.sparql.protocol import sparql
 from homs_kg.server.stores.build_cache import BuildCache
 from homs_kg.server.stores.embedded import EmbeddedStore
@@ -28,6 +27,7 @@ from homs_kg.server.stores.result_cache import with_result_cache
 from homs_kg.server.web.client_limits import ClientLimiter
 from homs_kg.server.web.errors import register_error_handlers
 from homs_kg.server.web.meta import meta
+from homs_kg.server.web.openapi import openapi
 
 access_log = logging.getLogger("homs_kg.access")
 

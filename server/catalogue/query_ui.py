@@ -8,6 +8,13 @@ from werkzeug.exceptions import NotFound as FileNotFound
 
 from homs_kg.server.catalogue import query_page as page
 from homs_kg.server.catalogue.query_page import INSTALL_STEP, SERVER
+from homs_kg.server.web.api_docs import (
+    HTML,
+    STATIC_FILES,
+    api_response,
+    documented,
+    query_parameter,
+)
 
 ui = Blueprint(
     "ui",
@@ -18,12 +25,23 @@ ui = Blueprint(
 
 
 @ui.get("/-/query")
+@documented(
+    parameters=[
+        query_parameter("query", "A query to open in a tab."),
+        query_parameter("tabTitle", "The tab's title."),
+    ],
+    answers={200: api_response("The page.", HTML)},
+)
 def query_ui() -> Response:
     """The query UI at its own address, so share links (?query=…) do not run on /sparql."""
     return page.query_page()
 
 
 @ui.get("/-/static/yasgui/<path:filename>")
+@documented(
+    **STATIC_FILES,
+    path={"filename": {"description": "A file of YASGUI's build.", "example": "yasgui.min.js"}},
+)
 def yasgui_asset(filename: str) -> Response:
     """A file of YASGUI's build folder; nothing outside it (send_from_directory joins safely)."""
     try:

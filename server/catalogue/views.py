@@ -11,6 +11,14 @@ from homs_kg.server.catalogue.queries import CatalogueQuery, find_query, load_ca
 from homs_kg.server.engine.evaluation import QueryJob
 from homs_kg.server.engine.formats import negotiate_media
 from homs_kg.server.web.answers import answer, run
+from homs_kg.server.web.api_docs import (
+    JSON,
+    SPARQL_JSON,
+    SPARQL_RESULTS_JSON,
+    api_response,
+    documented,
+    query_parameter,
+)
 
 catalogue = Blueprint("catalogue", __name__)
 
@@ -28,6 +36,23 @@ def ui_link(query: CatalogueQuery) -> str:
 
 
 @catalogue.get("/queries")
+@documented(
+    parameters=[query_parameter("format", "`json` for the JSON list.", example="json")],
+    answers={
+        200: api_response(
+            "The catalogue.",
+            *LIST_TYPES,
+            schemas={
+                JSON: {
+                    "type": "object",
+                    "required": ["queries"],
+                    "properties": {"queries": {"type": "array"}},
+                }
+            },
+        )
+    },
+    errors={406: "Neither HTML nor JSON acceptable."},
+)
 def query_list() -> Response:
     """The catalogue: title, question, a link to the results and one to open it in the query UI."""
     queries = load_catalogue(config_base())
@@ -46,6 +71,26 @@ def query_list() -> Response:
 
 
 @catalogue.get("/queries/<name>")
+@documented(
+    parameters=[
+        query_parameter("format", "`json`, `csv` or `html`, overriding Accept.", example="csv")
+    ],
+    answers={
+        200: api_response("The results.", *RESULT_TYPES, schemas={SPARQL_JSON: SPARQL_RESULTS_JSON})
+    },
+    errors={
+        404: "No catalogue query of that name.",
+        406: "No acceptable format.",
+        502: "A SERVICE call failed.",
+        503: "The query ran past the time limit.",
+    },
+    path={
+        "name": {
+            "description": "The query's name, as listed at /queries.",
+            "example": "event-timeline",
+        }
+    },
+)
 def query_results(name: str) -> Response:
     """A catalogue query's results: an HTML table, SPARQL JSON or CSV, by Accept or format=."""
     query = find_query(name, config_base())

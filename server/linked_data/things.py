@@ -16,6 +16,7 @@ THINGS = ("resource", "ontology", "source", "evidence", "graph")
 DOCUMENTS = {"ttl": RdfFormat.TURTLE, "jsonld": RdfFormat.JSON_LD, "nt": RdfFormat.N_TRIPLES,
              "rdf": RdfFormat.RDF_XML}  # fmt: skip
 HTML = "text/html"
+NOT_A_THING = "Not a thing of this dataset."
 
 
 @dataclass(frozen=True)

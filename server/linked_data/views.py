@@ -20,6 +20,7 @@ from homs_kg.server.linked_data.documents import document_job
 from homs_kg.server.linked_data.things import (
     DOCUMENTS,
     HTML,
+    NOT_A_THING,
     iri_of,
     is_graph,
     link_header,
@@ -28,6 +29,7 @@ from homs_kg.server.linked_data.things import (
 )
 from homs_kg.server.stores.interface import INTERNAL_MAX_ROWS
 from homs_kg.server.web.answers import answer, cached
+from homs_kg.server.web.api_docs import api_response, documented
 from homs_kg.server.web.context import current_iris, current_store
 
 linked_data = Blueprint("linked_data", __name__)
@@ -36,6 +38,34 @@ linked_data = Blueprint("linked_data", __name__)
 @linked_data.get("/<any(resource, source, evidence, graph):kind>/<path:rest>")
 @linked_data.get("/<any(ontology):kind>", defaults={"rest": ""})
 @linked_data.get("/<any(ontology):kind>/<path:rest>")
+@documented(
+    answers={
+        303: api_response(
+            "See Other (W3C Cool URIs, section 4.3): to `/page/<path>` for text/html, else to "
+            "`/data/<path>.<ext>`, chosen by the Accept header (q-values honoured).",
+            headers={
+                "Location": "The chosen document.",
+                "Link": 'Every representation, as rel="alternate".',
+                "Vary": "Accept.",
+            },
+        )
+    },
+    errors={404: NOT_A_THING, 406: "Neither HTML nor RDF acceptable."},
+    path={
+        "rest": {
+            "description": "The thing's path after its kind: a resource's slug, an ontology "
+            "term (`shapes/…` for SHACL shapes), a source's id, `<source>/<slug>` of an "
+            "evidence record, a graph's name.",
+            "examples": {
+                "resource": {"value": "homs"},
+                "ontology": {"value": "Person"},
+                "source": {"value": "homs-2017-05-21"},
+                "evidence": {"value": "homs-2017-05-21/homs-label"},
+                "graph": {"value": "ontology"},
+            },
+        }
+    },
+)
 def thing(kind: str, rest: str) -> Response:
     """303 See Other from the thing's IRI to the document the client prefers."""
     path = f"{kind}/{rest}" if rest else kind
@@ -56,6 +86,19 @@ def thing(kind: str, rest: str) -> Response:
 
 
 @linked_data.get("/data/<path:document>")
+@documented(
+    answers={200: api_response("The document.", *(fmt.media_type for fmt in DOCUMENTS.values()))},
+    errors={404: NOT_A_THING, 406: "No acceptable RDF format."},
+    conditional=True,
+    path={
+        "document": {
+            "description": "The thing's path under the base IRI, with an optional extension ("
+            + ", ".join(DOCUMENTS)
+            + ").",
+            "example": "resource/homs.ttl",
+        }
+    },
+)
 def data(document: str) -> Response:
     """A thing's RDF document: ``/data/<path>.<ext>``, or ``/data/<path>`` by conneg."""
     path, _, ext = document.rpartition(".")

@@ -12,7 +12,7 @@ from flask import Blueprint, Response
 from pyoxigraph import RdfFormat
 from werkzeug.exceptions import NotFound
 
-from homs_kg.server.linked_data.things import Alternate, iri_of, require
+from homs_kg.server.linked_data.things import NOT_A_THING, Alternate, iri_of, require
 from homs_kg.server.pages import queries
 from homs_kg.server.pages.builder import TimelineEntry
 from homs_kg.server.pages.model import Link, Linker, facts_from_row, time_view
@@ -20,13 +20,19 @@ from homs_kg.server.pages.queries import ClassCount, Label
 from homs_kg.server.pages.rendering import linker, query_twin, render
 from homs_kg.server.pages.text import english_date
 from homs_kg.server.pages.things import render_page
+from homs_kg.server.web.api_docs import HTML, LANG, api_response, documented
 from homs_kg.server.web.context import current_iris
 
 pages = Blueprint("pages", __name__)
 
 
+PAGE = api_response("The page.", HTML)
+
+
 @pages.get("/")
+@documented(parameters=[LANG], answers={200: PAGE})
 def home() -> Response:
+    """The home page: the dataset, its counts, its classes."""
     link = linker()
     counts = queries.class_counts()
     sources = [
@@ -73,7 +79,9 @@ def class_tree(counts: dict[str, ClassCount]) -> list[tuple[int, ClassCount]]:
 
 
 @pages.get("/-/timeline")
+@documented(parameters=[LANG], answers={200: PAGE})
 def timeline() -> Response:
+    """The events in time order."""
     rows = queries.timeline_rows()
     events: dict[str, list[dict[str, str]]] = {}
     for row in rows:
@@ -103,7 +111,14 @@ def timeline_entry(link: Linker, event: str, rows: list[dict[str, str]]) -> Time
 
 
 @pages.get("/-/browse/<class_name>")
+@documented(
+    parameters=[LANG],
+    answers={200: PAGE},
+    errors={404: "No class of that name with instances."},
+    path={"class_name": {"description": "An ontology class with instances.", "example": "Person"}},
+)
 def browse(class_name: str) -> Response:
+    """The instances of a class."""
     counts = queries.class_counts()
     if class_name not in counts:
         raise NotFound(
@@ -130,6 +145,14 @@ def browse(class_name: str) -> Response:
 
 
 @pages.get("/page/<path:path>")
+@documented(
+    parameters=[LANG],
+    answers={200: PAGE},
+    errors={404: NOT_A_THING},
+    path={
+        "path": {"description": "The thing's path under the base IRI.", "example": "resource/homs"}
+    },
+)
 def page(path: str) -> Response:
     """A thing's HTML page."""
     require(path)

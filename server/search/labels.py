@@ -40,6 +40,7 @@ from homs_kg.graph.arabic import normalise_arabic
 from homs_kg.graph.vocabulary import MintedIris
 from homs_kg.server.engine.formats import negotiate_media
 from homs_kg.server.stores.interface import SparqlStore, select_rows
+from homs_kg.server.web.api_docs import LANG, api_response, documented, query_parameter
 from homs_kg.server.web.context import build_cached, client_limiter, current_iris
 
 search_blueprint = Blueprint("search", __name__)
@@ -302,7 +303,53 @@ def result(hit: Hit, index: LabelIndex) -> dict:
     }
 
 
+TOO_MANY = "Too many requests from this client at once (`--client-concurrency`); see Retry-After."
+
+
 @search_blueprint.get("/search")
+@documented(
+    parameters=[
+        query_parameter(
+            "q",
+            f"The text to search for (needed for JSON; at most {MAX_QUERY_CHARS} characters).",
+            {"type": "string", "maxLength": MAX_QUERY_CHARS},
+            "حمص",
+        ),
+        query_parameter(
+            "type", "A class IRI or hkg class name (subclasses included).", example="Person"
+        ),
+        query_parameter(
+            "limit",
+            f"At most this many results (a positive integer; at most {MAX_LIMIT}).",
+            example="5",
+        ),
+        query_parameter(
+            "format",
+            f"{' or '.join(f'`{f}`' for f in FORMATS if '/' not in f)}, overriding Accept.",
+            example="json",
+        ),
+        LANG,
+    ],
+    answers={
+        200: api_response(
+            "The results.",
+            JSON,
+            HTML,
+            schemas={
+                JSON: {
+                    "type": "object",
+                    "required": ["query", "results"],
+                    "properties": {"query": {"type": "string"}, "results": {"type": "array"}},
+                }
+            },
+        )
+    },
+    errors={
+        400: "An unknown format or type, a bad limit, no q for JSON, or a q that is too long.",
+        406: "Neither HTML nor JSON acceptable.",
+        429: TOO_MANY,
+    },
+)
 def search() -> Response:
     """Label search; the JSON answer is ``{"query", "results": [...]}``, the HTML one a list."""
     with client_slot():

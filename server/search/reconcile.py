@@ -34,6 +34,8 @@ from flask import Blueprint, Response, request, url_for
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from homs_kg.server.search.labels import (
+    MAX_QUERY_CHARS,
+    TOO_MANY,
     Hit,
     LabelIndex,
     client_slot,
@@ -41,6 +43,7 @@ from homs_kg.server.search.labels import (
     label_index,
     query_text,
 )
+from homs_kg.server.web.api_docs import FORM, JSON, api_response, documented, form, query_parameter
 from homs_kg.server.web.context import public_url
 
 reconcile = Blueprint("reconcile", __name__)
@@ -81,9 +84,38 @@ def type_object(index: LabelIndex, cls: str) -> dict[str, str]:
     return {"id": cls, "name": index.type_label(cls)}
 
 
+QUERIES = query_parameter(
+    "queries",
+    'A batch of queries as a JSON object, e.g. {"q0": {"query": "Homs", "type": "Place", '
+    '"limit": 3}}; without it, the manifest. '
+    f"At most {BATCH_SIZE} queries (the manifest's batchSize), each `query` at most "
+    f"{MAX_QUERY_CHARS} characters with at most {MAX_TYPES} types.",
+    example='{"q0": {"query": "Homs", "limit": 3}}',
+)
+RECONCILED = {
+    "answers": {
+        200: api_response(
+            "The service manifest (no `queries`), or the candidates of each query.",
+            JSON,
+            schema={"type": "object"},
+        )
+    },
+    "errors": {
+        400: "`queries` is not a JSON object of valid queries, or a query is too long or has too "
+        "many types.",
+        413: "More queries than the manifest's batchSize.",
+        429: TOO_MANY,
+    },
+}
+
+
 @reconcile.route("/reconcile", methods=["GET", "POST"])
+@documented("GET", parameters=[QUERIES], **RECONCILED)
+@documented("POST", body={FORM: form(QUERIES, required=["queries"])}, **RECONCILED)
 def endpoint() -> Response:
-    """§3.1 Service Manifest: a GET without parameters answers with the manifest. §4.3 Sending
+    """The reconciliation service: its manifest, or the candidates of a batch of queries.
+
+    §3.1 Service Manifest: a GET without parameters answers with the manifest. §4.3 Sending
     Reconciliation Queries to a Service: a batch comes as the form field ``queries`` of a POST
     (application/x-www-form-urlencoded) or as the GET parameter ``queries``; the answer is the
     result batch. §3.3 Cross-Origin Access: the app adds CORS to every answer (JSONP, optional,

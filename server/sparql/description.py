@@ -9,20 +9,65 @@ from flask import Blueprint, Response, jsonify, send_file
 from werkzeug.exceptions import NotFound
 
 from homs_kg.graph.dumps import DUMPS
-from homs_kg.server.sparql.self_description import VOID_PATH, cacheable, rdf_answer, void_triples
+from homs_kg.server.sparql.self_description import (
+    OFFERED,
+    VOID_PATH,
+    cacheable,
+    rdf_answer,
+    void_triples,
+)
+from homs_kg.server.web.api_docs import JSON, api_response, documented, media_types
 from homs_kg.server.web.context import current_config, current_store, public_url
 
 description = Blueprint("description", __name__)
 
 
 @description.get("/" + VOID_PATH)
+@documented(
+    answers={200: api_response("The VoID description.", *media_types(OFFERED))},
+    errors={406: "Neither Turtle nor JSON-LD acceptable."},
+    conditional=True,
+)
 def void() -> Response:
+    """The VoID description of the dataset, in Turtle or JSON-LD by Accept."""
     store = current_store()
     dumps, built_at = [name for name in DUMPS if store.dump_path(name)], store.built_at
     return rdf_answer("void", lambda stats, minted: void_triples(stats, minted, dumps, built_at))
 
 
+DUMP_LIST = {
+    "type": "object",
+    "required": ["dumps"],
+    "properties": {
+        "dumps": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "url", "format", "bytes"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "url": {"type": "string"},
+                    "format": {"type": "string"},
+                    "bytes": {"type": "integer"},
+                },
+            },
+        }
+    },
+}
+
+
 @description.get("/dumps/")
+@documented(
+    answers={
+        200: api_response(
+            "The dumps.",
+            JSON,
+            schema=DUMP_LIST,
+            headers={"Link": 'Each dump, rel="item".'},
+        )
+    },
+    conditional=True,
+)
 def dump_list() -> Response:
     """The live build's dumps as JSON (``format``: the media type inside the gzip stream), each
     also in a Link header (RFC 8288, rel=item)."""
@@ -41,6 +86,23 @@ def dump_list() -> Response:
 
 
 @description.get("/dumps/<name>")
+@documented(
+    answers={
+        200: api_response(
+            "The dump.",
+            "application/gzip",
+            schema={"type": "string", "contentMediaType": "application/octet-stream"},
+        )
+    },
+    errors={404: "No dump of that name."},
+    conditional=True,
+    path={
+        "name": {
+            "description": "The dump's name, as listed at /dumps/.",
+            "example": "homs-kg.nq.gz",
+        }
+    },
+)
 def dump(name: str) -> Response:
     """One dump. The build id is read before the path: should a build go live in between, the
     ETag names the older build, so a client revalidates rather than keeps stale bytes."""

@@ -21,7 +21,12 @@ from homs_kg.server.catalogue.query_page import query_page
 from homs_kg.server.engine.evaluation import (
     QueryJob,
 )
-from homs_kg.server.engine.formats import format_by_name
+from homs_kg.server.engine.formats import (
+    FORMAT_NAMES,
+    GRAPH_FORMATS,
+    SOLUTION_FORMATS,
+    format_by_name,
+)
 from homs_kg.server.engine.syntax import may_vary
 from homs_kg.server.sparql.self_description import service_description
 from homs_kg.server.web.answers import (
@@ -31,6 +36,16 @@ from homs_kg.server.web.answers import (
     result_etag,
     run,
     with_validators,
+)
+from homs_kg.server.web.api_docs import (
+    HTML,
+    SPARQL_JSON,
+    SPARQL_RESULTS_JSON,
+    api_response,
+    documented,
+    form,
+    media_types,
+    query_parameter,
 )
 from homs_kg.server.web.context import client_limiter, current_config
 
@@ -107,8 +122,74 @@ def check_size() -> None:
         raise RequestEntityTooLarge(f"the request is larger than the limit of {limit} bytes")
 
 
+QUERY = query_parameter(
+    "query",
+    "The SPARQL query (exactly one). Without it, the Service Description (Turtle or JSON-LD), "
+    "or the query UI for a client preferring text/html.",
+    example="SELECT ?s WHERE { ?s a <http://127.0.0.1:8000/ontology/Person> } LIMIT 3",
+)
+DATASET_AND_FORMAT = (
+    query_parameter(
+        "default-graph-uri",
+        "The default graph is the merge of these graphs (default: the union of the named graphs).",
+        repeated=True,
+    ),
+    query_parameter("named-graph-uri", "The named graphs of the dataset.", repeated=True),
+    query_parameter(
+        "format",
+        f"The result format, overriding Accept: a short name ({', '.join(FORMAT_NAMES)}) or a "
+        "media type; repeatable, the first known one wins.",
+        repeated=True,
+    ),
+    query_parameter("output", "Fuseki's name for `format`.", repeated=True),
+)
+RESULTS = api_response(
+    "The query's results (SELECT, ASK: SPARQL results; CONSTRUCT, DESCRIBE: RDF), by Accept or "
+    "format=; without a query, the Service Description (text/turtle, application/ld+json) or "
+    "the query UI (text/html).",
+    *media_types([*SOLUTION_FORMATS, *GRAPH_FORMATS]),
+    HTML,
+    schemas={SPARQL_JSON: SPARQL_RESULTS_JSON},
+    headers={
+        "ETag": "The build id and a digest of the request.",
+        "Last-Modified": "The build time.",
+        "X-Result-Truncated": "`true` when the rows were cut at the row limit.",
+        "X-Result-Limit": "The row limit, when the rows were cut.",
+    },
+)
+SPARQL_ERRORS = {
+    400: "A malformed query (the parser's message with line and column), two `query` parameters, "
+    "a NUL character or invalid UTF-8, a SERVICE that is not allowed.",
+    403: "An update operation: the service is read-only.",
+    406: "No acceptable result format, or an unknown `format`.",
+    413: "A query string or body larger than the size limit.",
+    415: "A POST body that is neither a form nor application/sparql-query.",
+    502: "A SERVICE call failed or timed out.",
+    503: "The query ran past the time limit, or every query worker stayed busy (Retry-After).",
+}
+
+
 @sparql.route("/sparql", methods=["GET", "POST"])
+@documented(
+    "GET",
+    parameters=[QUERY, *DATASET_AND_FORMAT],
+    answers={200: RESULTS},
+    errors=SPARQL_ERRORS,
+    conditional=True,
+)
+@documented(
+    "POST",
+    parameters=DATASET_AND_FORMAT,
+    body={
+        FORM: form(QUERY, *DATASET_AND_FORMAT),
+        SPARQL_QUERY: {"schema": {"type": "string"}, "example": "ASK { ?s ?p ?o }"},
+    },
+    answers={200: RESULTS},
+    errors=SPARQL_ERRORS,
+)
 def endpoint() -> Response:
+    """A SPARQL query (SPARQL 1.1 Protocol, section 2.1). Via GET, or via POST as a form or as
+    the query itself (application/sparql-query, the dataset parameters then in the URL)."""
     check_size()
     job = job_from_request()
     if job is None:
