@@ -33,7 +33,7 @@ from importlib.metadata import PackageNotFoundError, version
 from flask import Blueprint, Response, request, url_for
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from homs_kg.server.search.labels import (
+from homs_kg.server.search.label_index import (
     MAX_QUERY_CHARS,
     TOO_MANY,
     Hit,
