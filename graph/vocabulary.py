@@ -35,6 +35,8 @@ SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 WD = Namespace("http://www.wikidata.org/entity/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
 
 PREFIXES = {
     "rdf": RDF.iri,
@@ -49,6 +51,11 @@ PREFIXES = {
     "prov": PROV.iri,
     "wd": WD.iri,
 }
+
+
+def sparql_prologue(prefixes: dict[str, str]) -> str:
+    """``PREFIX name: <iri>`` lines for a SPARQL query."""
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
 
 
 @dataclass(frozen=True)

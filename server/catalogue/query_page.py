@@ -15,6 +15,7 @@ from pathlib import Path
 
 from flask import Response, render_template, url_for
 
+from homs_kg.graph.vocabulary import sparql_prologue
 from homs_kg.server.catalogue.queries import load_catalogue
 from homs_kg.server.web.context import current_config, current_iris, public_url
 
@@ -40,7 +41,7 @@ def dataset_prefixes() -> dict[str, str]:
 
 def example_queries(prefixes: dict[str, str]) -> list[dict[str, str]]:
     """The page's tabs: the events with their dates, then one per query of the catalogue."""
-    prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
+    prologue = sparql_prologue(prefixes)
     examples = [{"name": "Events and their dates", "query": prologue + "\n" + EVENTS_QUERY}]
     catalogue = load_catalogue(current_config().base_iri)
     examples += [{"name": query.title, "query": query.text} for query in catalogue]

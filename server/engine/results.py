@@ -27,8 +27,9 @@ from pyoxigraph import (
     serialize,
 )
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from homs_kg.graph.vocabulary import XSD
+
+XSD_STRING = XSD.string.value
 
 
 class Capped:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pyoxigraph import NamedNode, RdfFormat, Triple, parse
 from werkzeug.exceptions import ServiceUnavailable
 
-from homs_kg.graph.vocabulary import MintedIris
+from homs_kg.graph.vocabulary import RDFS, MintedIris, sparql_prologue
 from homs_kg.server.engine.evaluation import QueryJob
 from homs_kg.server.stores.interface import INTERNAL_MAX_ROWS, SparqlStore, select_rows
 
@@ -25,7 +25,7 @@ NEIGHBOUR_FACTS = (
 
 
 def prologue(iris: MintedIris) -> str:
-    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in iris.prefixes().items())
+    return sparql_prologue(iris.prefixes())
 
 
 def describe_query(iri: str, iris: MintedIris) -> str:
@@ -105,7 +105,7 @@ class Document:
         return found[0] if found else None
 
     def label(self, subject: object, language: str) -> str | None:
-        for literal in self.values(subject, "http://www.w3.org/2000/01/rdf-schema#label"):
+        for literal in self.values(subject, RDFS.label.value):
             if getattr(literal, "language", None) == language:
                 return literal.value
         return None

@@ -12,10 +12,20 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode
 
-from homs_kg.graph.vocabulary import OA, OWL, PROV, RDF, RDFS, SKOS, MintedIris
+from homs_kg.graph.vocabulary import (
+    DCTERMS,
+    OA,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SEM,
+    SKOS,
+    MintedIris,
+)
 from homs_kg.server.linked_data.documents import Document
 from homs_kg.server.pages.model import (
-    SEM,
     EvidenceBook,
     EvidenceView,
     Link,
@@ -28,11 +38,9 @@ from homs_kg.server.pages.model import (
     time_view,
     types_of,
 )
-from homs_kg.server.pages.queries import Label, Ontology
 from homs_kg.server.pages.text import english_count
+from homs_kg.server.pages.vocabulary import Label, Vocabulary
 
-SCHEMA = "http://schema.org/"
-DCTERMS = "http://purl.org/dc/terms/"
 TIME_TERMS = (
     "date",
     "datePhrase",
@@ -60,14 +68,14 @@ OTHER_SHOWN = (
     SKOS.altLabel.value,
     OWL.sameAs.value,
     SKOS.closeMatch.value,
-    SEM + "hasEarliestBeginTimeStamp",
-    SEM + "hasLatestBeginTimeStamp",
-    SEM + "hasLatestEndTimeStamp",
-    DCTERMS + "title",
-    DCTERMS + "language",
-    DCTERMS + "issued",
-    SCHEMA + "datePublished",
-    SCHEMA + "inLanguage",
+    SEM.hasEarliestBeginTimeStamp.value,
+    SEM.hasLatestBeginTimeStamp.value,
+    SEM.hasLatestEndTimeStamp.value,
+    DCTERMS.title.value,
+    DCTERMS.language.value,
+    DCTERMS.issued.value,
+    SCHEMA.datePublished.value,
+    SCHEMA.inLanguage.value,
     OA.hasBody.value,
     OA.hasTarget.value,
     OA.motivatedBy.value,
@@ -163,7 +171,7 @@ class PageBuilder:
         self,
         document: Document,
         iris: MintedIris,
-        ontology: Ontology,
+        ontology: Vocabulary,
         linker: Linker,
         roles: dict[str, list[str]],
     ) -> None:
@@ -244,7 +252,7 @@ class PageBuilder:
 
     def count(self, node: Term) -> CountView:
         def text(local: str) -> str | None:
-            return self.text(node, SCHEMA + local)
+            return self.text(node, SCHEMA[local].value)
 
         return CountView(
             anchor=node.value.partition("#")[2],

@@ -11,14 +11,11 @@ from typing import Any
 
 from pyoxigraph import NamedNode
 
-from homs_kg.graph.vocabulary import OWL, MintedIris
+from homs_kg.graph.vocabulary import DCTERMS, OWL, MintedIris
 from homs_kg.server.linked_data.documents import Document
 from homs_kg.server.pages.builder import ResourceView
 from homs_kg.server.pages.model import Linker, labels_from, time_facts, types_of
-from homs_kg.server.pages.queries import Label, Ontology
-
-WIKIDATA = "http://www.wikidata.org/entity/"
-DCTERMS = "http://purl.org/dc/terms/"
+from homs_kg.server.pages.vocabulary import Label, Vocabulary
 
 
 def names(label: Label) -> list[dict[str, str]]:
@@ -36,7 +33,7 @@ def start_date(document: Document, iri: str, iris: MintedIris) -> str | None:
     return facts.date if facts.date and facts.mode != "NoLaterThan" else None
 
 
-def place(document: Document, iri: str, ontology: Ontology, linker: Linker) -> dict[str, Any]:
+def place(document: Document, iri: str, ontology: Vocabulary, linker: Linker) -> dict[str, Any]:
     label = labels_from(document, iri) or linker.label(iri)
     return {
         "@id": iri,
@@ -48,7 +45,7 @@ def place(document: Document, iri: str, ontology: Ontology, linker: Linker) -> d
 def json_ld(
     view: ResourceView,
     document: Document,
-    ontology: Ontology,
+    ontology: Vocabulary,
     linker: Linker,
     iris: MintedIris,
     page_url: str,
@@ -89,8 +86,8 @@ def article(document: Document, iri: str) -> dict[str, Any]:
         return value.value if value is not None else None
 
     fields = {
-        "headline": text(DCTERMS + "title"),
-        "inLanguage": text(DCTERMS + "language"),
-        "datePublished": text(DCTERMS + "issued"),
+        "headline": text(DCTERMS.title.value),
+        "inLanguage": text(DCTERMS.language.value),
+        "datePublished": text(DCTERMS.issued.value),
     }
     return {key: value for key, value in fields.items() if value}

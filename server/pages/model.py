@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from homs_kg.graph.vocabulary import OA, RDF, RDFS, SKOS, MintedIris
+from homs_kg.graph.vocabulary import DCTERMS, OA, RDF, RDFS, SEM, SKOS, WD, MintedIris
 from homs_kg.server.linked_data.documents import Document
-from homs_kg.server.pages.queries import Label, Ontology
 from homs_kg.server.pages.text import (
     TimeFacts,
     english_end,
@@ -22,11 +21,7 @@ from homs_kg.server.pages.text import (
     relation_to_anchor,
     split_quote,
 )
-
-DCTERMS_TITLE = "http://purl.org/dc/terms/title"
-WIKIDATA = "http://www.wikidata.org/entity/"
-SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
-
+from homs_kg.server.pages.vocabulary import Label, Vocabulary
 
 Term = NamedNode | BlankNode | Literal
 
@@ -95,7 +90,7 @@ class Linker:
         iris: MintedIris,
         language: str,
         document: Document | None,
-        ontology: Ontology,
+        ontology: Vocabulary,
         extra: dict[str, Label] | None = None,
     ) -> None:
         self.base, self.language, self.document = iris.base, language, document
@@ -124,7 +119,7 @@ class Linker:
         return self.ontology.label(iri) or self.extra.get(iri) or FOREIGN.get(iri, Label())
 
     def title(self, iri: str) -> str | None:
-        titles = self.document.values(NamedNode(iri), DCTERMS_TITLE) if self.document else []
+        titles = self.document.values(NamedNode(iri), DCTERMS.title.value) if self.document else []
         return next((t.value for t in titles if getattr(t, "language", None) == "en"), None)
 
     def label(self, iri: str) -> Label:
@@ -139,8 +134,8 @@ class Linker:
                 f"{named.ar} ({part})" if named.ar else None,
             )
         shown = iri.removeprefix(self.base)
-        if shown.startswith(WIKIDATA):
-            shown = shown.removeprefix(WIKIDATA)
+        if shown.startswith(WD.iri):
+            shown = shown.removeprefix(WD.iri)
         return Label(shown, None)
 
     def link(self, iri: str) -> Link:
@@ -241,10 +236,10 @@ def time_facts(document: Document, subject: str, iris: MintedIris) -> TimeFacts:
         phrase=text(hkg + "datePhrase"),
         qualifier=local_name(text(hkg + "timeQualifier")),
         mode=local_name(text(hkg + "timeMode")),
-        earliest=text(SEM + "hasEarliestBeginTimeStamp"),
-        latest=text(SEM + "hasLatestBeginTimeStamp"),
+        earliest=text(SEM.hasEarliestBeginTimeStamp.value),
+        latest=text(SEM.hasLatestBeginTimeStamp.value),
         relative=text(hkg + "relativeTime"),
-        end=text(SEM + "hasLatestEndTimeStamp"),
+        end=text(SEM.hasLatestEndTimeStamp.value),
         end_phrase=text(hkg + "endPhrase"),
         approximate=text(hkg + "approximateTime") == "true",
     )

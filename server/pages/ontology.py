@@ -14,12 +14,20 @@ from dataclasses import dataclass, field
 from flask import Response, render_template
 from werkzeug.exceptions import NotFound
 
-from homs_kg.graph.vocabulary import DCTERMS, OWL, PREFIXES, RDF, RDFS, SKOS, Namespace
+from homs_kg.graph.vocabulary import (
+    DCTERMS,
+    OWL,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SH,
+    SKOS,
+    WDT,
+    sparql_prologue,
+)
 from homs_kg.server.stores.interface import SparqlStore, select_rows
 from homs_kg.server.web.context import build_cached, current_iris, current_store
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
-WDT = Namespace("http://www.wikidata.org/prop/direct/")
 NAMESPACES = {**PREFIXES, "sh": SH.iri, "wdt": WDT.iri}
 # Other vocabularies' terms are shown as CURIEs (prefix: NAMESPACES) and named by vocabulary.
 VOCABULARIES = {"schema": "schema.org", "sem": "SEM", "wd": "Wikidata", "wdt": "Wikidata",
@@ -31,7 +39,7 @@ KINDS = {OWL.Class.value: "class", OWL.ObjectProperty.value: "object property",
          OWL.DatatypeProperty.value: "datatype property",
          SKOS.ConceptScheme.value: "concept scheme", SKOS.Concept.value: "concept",
          SH.NodeShape.value: "node shape", SH.PropertyShape.value: "property shape",
-         OWL.Ontology.value: "ontology"}  # fmt: skip
+         OWL.OntologyReference.value: "ontology"}  # fmt: skip
 SECTIONS = (("section-classes", "Classes", ("class",)),
             ("section-object-properties", "Object properties", ("object property",)),
             ("section-datatype-properties", "Datatype properties", ("datatype property",)),
@@ -45,7 +53,7 @@ ALIGNMENTS = {RDFS.subClassOf.value: "subclass of", RDFS.subPropertyOf.value: "s
               SKOS.exactMatch.value: "exact match", SKOS.closeMatch.value: "close match",
               SKOS.broadMatch.value: "broad match", SKOS.narrowMatch.value: "narrow match",
               SKOS.relatedMatch.value: "related match"}  # fmt: skip
-PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in NAMESPACES.items())
+PROLOGUE = sparql_prologue(NAMESPACES)
 FACTS = """SELECT ?s ?p ?o ?lang ?kind WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }}
   FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{ns}")) BIND(LANG(?o) AS ?lang)
   BIND(IF(isIRI(?o), "iri", IF(isBlank(?o), "blank", "literal")) AS ?kind) }}"""
@@ -100,7 +108,7 @@ class Section:
 
 
 @dataclass
-class Ontology:
+class OntologyReference:
     about: Term
     title: str
     version: str
@@ -132,7 +140,7 @@ class Examples:
     rows: list[list[Node]]
 
 
-def read_ontology(store: SparqlStore, base: str) -> Ontology:
+def read_ontology(store: SparqlStore, base: str) -> OntologyReference:
     graph, ns = f"{base}graph/ontology", f"{base}ontology"
     facts: dict[str, dict[str, list[tuple[str, str, str]]]] = defaultdict(lambda: defaultdict(list))
     for row in select_rows(store, PROLOGUE + FACTS.format(graph=graph, ns=ns)):
@@ -191,7 +199,7 @@ def read_ontology(store: SparqlStore, base: str) -> Ontology:
     return assemble(terms, ref(ns), text(ns, DCTERMS.title.value), facts[ns])
 
 
-def assemble(terms: dict[str, Term], about: Ref, title: str, facts: dict) -> Ontology:
+def assemble(terms: dict[str, Term], about: Ref, title: str, facts: dict) -> OntologyReference:
     """Link the terms to each other (hierarchy, schemes, domains, shapes) and sort them."""
     for term in terms.values():
         for parent in term.parents:
@@ -227,7 +235,7 @@ def assemble(terms: dict[str, Term], about: Ref, title: str, facts: dict) -> Ont
     version, license_ = (facts.get(p, [("", "", "")])[0][0] for p in (VERSION, LICENSE))
     about_term = terms.get(about.iri) or Term(about, "ontology")
     class_tree = [tree(root, frozenset({root.ref.iri})) for root in roots]
-    return Ontology(about_term, title, version, license_, by_path, sections, class_tree)
+    return OntologyReference(about_term, title, version, license_, by_path, sections, class_tree)
 
 
 def labelled(var: str) -> str:

@@ -7,67 +7,18 @@ class list, the timeline) is computed once per build and kept in a ``BuildCache`
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 
 from homs_kg.graph.vocabulary import MintedIris
 from homs_kg.server.linked_data.documents import prologue
+from homs_kg.server.pages.vocabulary import Label, Vocabulary
 from homs_kg.server.sparql.self_description import build_statistics
 from homs_kg.server.stores.interface import select_rows
 from homs_kg.server.web.context import build_cached, current_iris, current_store
 
 T = TypeVar("T")
-SCHEMA = "http://schema.org/"
 TOPS = ("Event", "Situation")  # what the timeline holds
-
-
-@dataclass(frozen=True)
-class Label:
-    """A thing's name in both languages (either may be missing)."""
-
-    en: str | None = None
-    ar: str | None = None
-
-    def __bool__(self) -> bool:
-        return bool(self.en or self.ar)
-
-
-@dataclass
-class Ontology:
-    """The ontology graph's labels (of classes, properties, roles, kinds) and class tree."""
-
-    labels: dict[str, Label] = field(default_factory=dict)
-    parents: dict[str, set[str]] = field(default_factory=dict)
-
-    def label(self, iri: str) -> Label:
-        return self.labels.get(iri, Label())
-
-    def ancestors(self, iri: str) -> set[str]:
-        """Every superclass of ``iri``, transitively (not ``iri`` itself)."""
-        found, todo = set(), list(self.parents.get(iri, ()))
-        while todo:
-            parent = todo.pop()
-            if parent not in found:
-                found.add(parent)
-                todo.extend(self.parents.get(parent, ()))
-        return found
-
-    def is_a(self, classes: list[str], iri: str) -> bool:
-        return any(c == iri or iri in self.ancestors(c) for c in classes)
-
-    def schema_type(self, classes: list[str]) -> str:
-        """The nearest schema.org class above ``classes`` (breadth first), else "Thing"."""
-        layer = list(classes)
-        seen: set[str] = set()
-        while layer:
-            found = sorted(
-                p for c in layer for p in self.parents.get(c, ()) if p.startswith(SCHEMA)
-            )
-            if found:
-                return found[0].removeprefix(SCHEMA)
-            seen.update(layer)
-            layer = [p for c in layer for p in self.parents.get(c, ()) if p not in seen]
-        return "Thing"
 
 
 store, iris = current_store, current_iris
@@ -82,10 +33,10 @@ def rows(query: str) -> list[dict[str, str]]:
     return select_rows(store(), prologue(iris()) + query)
 
 
-def ontology() -> Ontology:
-    def load() -> Ontology:
+def ontology() -> Vocabulary:
+    def load() -> Vocabulary:
         graph = iris().graph("ontology").value
-        result = Ontology()
+        result = Vocabulary()
         pairs: dict[str, dict[str, str]] = {}
         query = (
             f"SELECT ?term ?label (LANG(?label) AS ?lang) WHERE {{ GRAPH <{graph}> "

@@ -11,8 +11,8 @@ from homs_kg.server.linked_data.documents import Document
 from homs_kg.server.linked_data.things import Alternate, link_header
 from homs_kg.server.pages import queries
 from homs_kg.server.pages.model import Linker
-from homs_kg.server.pages.queries import Label
 from homs_kg.server.pages.text import chrome
+from homs_kg.server.pages.vocabulary import Label
 from homs_kg.server.web.context import current_iris
 
 SPARQL_JSON = "application/sparql-results+json"

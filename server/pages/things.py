@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import Response
 from pyoxigraph import NamedNode
 
-from homs_kg.graph.vocabulary import OA
+from homs_kg.graph.vocabulary import DCTERMS, OA
 from homs_kg.server.linked_data.documents import Document, document_triples
 from homs_kg.server.linked_data.things import documents
 from homs_kg.server.pages import queries
@@ -16,9 +16,9 @@ from homs_kg.server.pages.builder import PageBuilder
 from homs_kg.server.pages.jsonld import json_ld
 from homs_kg.server.pages.model import EvidenceBook, EvidenceView, Link, Linker, wanted_labels
 from homs_kg.server.pages.ontology import ontology_page
-from homs_kg.server.pages.queries import Label
 from homs_kg.server.pages.rendering import linker, render
 from homs_kg.server.pages.text import english_date
+from homs_kg.server.pages.vocabulary import Label
 from homs_kg.server.web.context import current_iris, public_url
 
 
@@ -97,9 +97,9 @@ def source_record(document: Document) -> dict[str, str | None]:
         value = document.value(node, predicate)
         return value.value if value is not None else None
 
-    issued = text("http://purl.org/dc/terms/issued")
+    issued = text(DCTERMS.issued.value)
     return {
-        "language": text("http://purl.org/dc/terms/language"),
+        "language": text(DCTERMS.language.value),
         "issued": english_date(issued, None) if issued else None,
         "note": text(hkg + "publisherNote"),
         "text": text(hkg + "text"),

@@ -16,10 +16,11 @@ from homs_kg.server.linked_data.things import NOT_A_THING, Alternate, iri_of, re
 from homs_kg.server.pages import queries
 from homs_kg.server.pages.builder import TimelineEntry
 from homs_kg.server.pages.model import Link, Linker, facts_from_row, time_view
-from homs_kg.server.pages.queries import ClassCount, Label
+from homs_kg.server.pages.queries import ClassCount
 from homs_kg.server.pages.rendering import linker, query_twin, render
 from homs_kg.server.pages.text import english_date
 from homs_kg.server.pages.things import render_page
+from homs_kg.server.pages.vocabulary import Label
 from homs_kg.server.web.api_docs import HTML, LANG, api_response, documented
 from homs_kg.server.web.context import current_iris
 
