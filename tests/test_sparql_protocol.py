@@ -13,6 +13,7 @@ import rdflib
 import requests
 
 from homs_kg.graph.build import BuildReport
+from homs_kg.server.engine.syntax import query_form
 
 from .conftest import BASE, LiveServer
 
@@ -413,3 +414,29 @@ def test_if_none_match_star_matches_an_answer(live_server: LiveServer) -> None:
     response = requests.get(f"{live_server.url}/sparql", params={"query": PERSONS}, timeout=30,
                             headers={"If-None-Match": "*"})  # fmt: skip
     assert response.status_code == 304
+
+
+def test_an_unacceptable_format_is_refused_before_evaluation(live_server: LiveServer) -> None:
+    """A runaway SELECT asked for as Turtle gets its 406 at once, not a 503 at the time limit."""
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    response = requests.get(f"{live_server.url}/sparql", params={"query": runaway}, timeout=30,
+                            headers={"Accept": "text/turtle"})  # fmt: skip
+    assert response.status_code == 406
+    assert response.json()["detail"] == (
+        "no acceptable result format; this query offers application/sparql-results+json, "
+        "application/sparql-results+xml, text/csv, text/tab-separated-values"
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "form"),
+    [
+        ("SELECT * {}", "SELECT"),
+        ("# a comment\nPREFIX ex: <urn:x#> BASE <urn:b> construct { } where {}", "CONSTRUCT"),
+        ("PREFIX : <urn:x> ASK {}", "ASK"),
+        ("DESCRIBE <urn:x>", "DESCRIBE"),
+        ("INSERT DATA { }", None),
+    ],
+)
+def test_the_query_form_is_read_past_the_prologue(query: str, form: str | None) -> None:
+    assert query_form(query) == form

@@ -16,7 +16,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 
 from homs_kg.server.engine.federation.bound_join import ServiceFailed, resolve_services
 from homs_kg.server.engine.federation.calls import Caller, ServicePolicy, ServiceRefused
-from homs_kg.server.engine.formats import essence, format_by_name, negotiate, offered_for
+from homs_kg.server.engine.formats import choose_format, essence, offered_for, unacceptable
 from homs_kg.server.engine.results import write_results
 from homs_kg.server.engine.spool import SpooledBody, remove
 from homs_kg.server.engine.syntax import QuerySyntaxError, has_dataset_clause
@@ -158,13 +158,11 @@ def evaluate(store: Store, job: QueryJob, setting: Evaluation) -> QueryReply:
 def spool_results(results: object, job: QueryJob, spool_path: str, max_rows: int) -> QueryReply:
     """Write evaluated results in the negotiated format, at most max_rows: in the reply when
     small, else to ``spool_path``."""
-    offered = offered_for(result_kind(results))
-    chosen = format_by_name(job.format) if job.format else negotiate(job.accept, offered)
-    if chosen is None or chosen not in offered:
-        names = tuple(essence(f.media_type) for f in offered)
-        return QueryReply(
-            406, "no acceptable result format; this query offers " + ", ".join(names), offered=names
-        )
+    kind = result_kind(results)
+    chosen = choose_format(job.format, job.accept, kind)
+    if chosen is None:
+        names = tuple(essence(f.media_type) for f in offered_for(kind))
+        return QueryReply(406, unacceptable(kind), offered=names)
     out = RollingSpool(spool_path)
     try:
         with out:

@@ -144,4 +144,24 @@ def format_by_name(name: str) -> Format | None:
 
 
 def offered_for(kind: str) -> list[Format]:
+    """The formats offered for a result of ``kind``: graph, solutions or boolean."""
     return GRAPH_FORMATS if kind == "graph" else SOLUTION_FORMATS
+
+
+def kind_of_form(form: str) -> str:
+    """The kind of result a query form gives (SPARQL 1.1 Query, section 16)."""
+    return "graph" if form in ("CONSTRUCT", "DESCRIBE") else "solutions"
+
+
+def choose_format(name: str | None, accept: str | None, kind: str) -> Format | None:
+    """The format a request asks for (``format=`` first, else its Accept header) among those
+    offered for ``kind``; None when none of them is acceptable."""
+    offered = offered_for(kind)
+    chosen = format_by_name(name) if name else negotiate(accept, offered)
+    return chosen if chosen in offered else None
+
+
+def unacceptable(kind: str) -> str:
+    """The message of a 406 for a result of ``kind``."""
+    names = ", ".join(essence(f.media_type) for f in offered_for(kind))
+    return f"no acceptable result format; this query offers {names}"

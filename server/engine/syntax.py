@@ -200,6 +200,21 @@ class Query:
         return any(t.keyword in VOLATILE_FUNCTIONS for t in self.tokens)
 
 
+PROLOGUE_AND_FORM = re.compile(
+    r"(?:[ \t\r\n]+|#[^\r\n]*|BASE[ \t\r\n]*<[^>]*>"
+    rf"|PREFIX[ \t\r\n]*(?:{PN_PREFIX})?:[ \t\r\n]*<[^>]*>)*"
+    r"(SELECT|CONSTRUCT|DESCRIBE|ASK)",
+    re.IGNORECASE,
+)
+
+
+def query_form(text: str) -> str | None:
+    """SELECT, CONSTRUCT, DESCRIBE or ASK, read past the prologue without parsing the query;
+    None when the text does not start like a query."""
+    match = PROLOGUE_AND_FORM.match(text)
+    return match.group(1).upper() if match else None
+
+
 def mentions_service(text: str) -> bool:
     """A cheap test that may say yes wrongly but never no wrongly."""
     return "service" in text.lower()

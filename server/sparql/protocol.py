@@ -25,9 +25,12 @@ from homs_kg.server.engine.formats import (
     FORMAT_NAMES,
     GRAPH_FORMATS,
     SOLUTION_FORMATS,
+    choose_format,
     format_by_name,
+    kind_of_form,
+    unacceptable,
 )
-from homs_kg.server.engine.syntax import may_vary
+from homs_kg.server.engine.syntax import may_vary, query_form
 from homs_kg.server.sparql.self_description import service_description
 from homs_kg.server.web.answers import (
     answer,
@@ -100,6 +103,14 @@ def job_from_request() -> QueryJob | None:
         default_graphs=tuple(params.getlist("default-graph-uri")),
         named_graphs=tuple(params.getlist("named-graph-uri")),
     )
+
+
+def refuse_unacceptable(job: QueryJob) -> None:
+    """406 before evaluation when no offered format of the query's form is acceptable (the form
+    read past the prologue; when it cannot be read so, the worker decides after evaluation)."""
+    form = query_form(job.query)
+    if form is not None and choose_format(job.format, job.accept, kind_of_form(form)) is None:
+        raise NotAcceptable(unacceptable(kind_of_form(form)))
 
 
 def format_parameter(values: list[str]) -> str | None:
@@ -194,6 +205,7 @@ def endpoint() -> Response:
     job = job_from_request()
     if job is None:
         return self_description()
+    refuse_unacceptable(job)
     if request.method in ("GET", "HEAD") and not may_vary(job.query):
         etag = result_etag(job)
         if not_modified(etag):
