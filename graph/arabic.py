@@ -1,4 +1,4 @@
-"""Arabic text helpers: the matching form of CONVENTIONS.md and Arabic numerals.
+"""Arabic text helpers: the matching form of docs/conventions.md and Arabic numerals.
 
 The matching form (used by search and checks, never for stored labels) drops diacritics
 (U+064B-U+065F, U+0670) and tatweel (U+0640), writes every alef with hamza or madda and alef wasla
@@ -43,7 +43,7 @@ CARDINALS: dict[str, int] = {
 
 
 def normalise_arabic(text: str) -> str:
-    """Return the matching form of ``text`` (CONVENTIONS.md, "Labels and text")."""
+    """Return the matching form of ``text`` (docs/conventions.md, "Labels and text")."""
     return _WHITESPACE.sub(" ", text.translate(_MATCHING_FORM)).strip()
 
 

@@ -1,6 +1,6 @@
 """Arabic quantity parser: counts and shares as the text gives them, with their uncertainty.
 
-Conventions (CONVENTIONS.md "Numbers", docs/data-model.md "Counts"):
+Conventions (docs/conventions.md "Numbers", docs/data-model.md "Counts"):
 
 - "340 شخصا": exact, low = high = value = 340.
 - "ما بين 200 الى 300" / "بين X و Y" / "من X الى Y" / "X-Y": a range, low X, high Y, no value;

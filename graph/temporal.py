@@ -2,7 +2,7 @@
 
 ``parse_time_phrase`` says what a phrase states (a period at the precision the text gives, a
 qualifier, a mode, a relation to an anchor); ``resolve_time`` turns it into machine-comparable
-bounds. The project's conventions (CONVENTIONS.md "Time", docs/data-model.md):
+bounds. The project's conventions (docs/conventions.md "Time", docs/data-model.md):
 
 - A day, month or year: bounds are the first and last day of the period; not approximate.
 - Qualifiers of a year: early = months 1-4, mid = months 5-8, late = months 9-12, end of = months

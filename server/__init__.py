@@ -1,1 +1,1 @@
-"""The homs-kg application: its settings and command line (the HTTP layer comes with issue 3)."""
+"""The homs-kg service: its settings and command line, and the Flask app serving the graph."""

@@ -6,7 +6,7 @@ except the ontology graph (its classes and roles are vocabulary, described on th
 things of the article): its labels, its ``rdf:type``s, and the ontology's class labels and
 ``rdfs:subClassOf`` closure for the type filter. Three SELECTs build it, once per build id.
 
-Matching (CONVENTIONS.md, "Labels and text"): the query and every label are compared in their
+Matching (docs/conventions.md, "Labels and text"): the query and every label are compared in their
 matching form: ``normalise_arabic`` (no diacritics or tatweel; one alef; teh marbuta as heh and
 alef maksura as yeh; ASCII digits), then, for non-Arabic letters only, NFKD with the combining
 accents dropped, then ``casefold``. So "الأتاسي" finds "الاتاسي", "خالـد" finds "خالد",

@@ -49,10 +49,11 @@ ABOUT = (
     "A linked-open-data knowledge graph of an Arabic news profile of Homs (21 May 2017): its "
     "entities, events, times and counts, each statement with its Arabic evidence."
 )
-LICENSE = NamedNode("https://creativecommons.org/licenses/by/4.0/")
+LICENSE = NamedNode("https://creativecommons.org/publicdomain/zero/1.0/")  # as pyproject.toml
 LICENSE_NOTE = (
-    "The graph is licensed CC BY 4.0. The Arabic source text it quotes as evidence remains the "
-    "property of its publisher and is quoted for reference only."
+    "The graph, its ontology and its code are dedicated to the public domain (CC0 1.0). The Arabic "
+    "source text it quotes as evidence is not: it belongs to its publisher, and is quoted only as "
+    "the evidence of each statement."
 )
 
 # VoID "Describing dataset statistics", over the distinct triples of the union of the named graphs
