@@ -166,7 +166,7 @@ def query(
     try:
         store = open_store(data_dir)
         base = current_store(data_dir).metadata.get("base_iri") or DEFAULT_BASE_IRI
-        union = {"use_default_graph_as_union": True}
+        union = {"use_default_graph_as_union": True, "base_iri": base}
         resolution = resolve_services(
             text, policy, lambda local: store.query(local, **union),
             lambda requests, deadline: call_services(requests, policy, deadline),

@@ -147,7 +147,7 @@ def test_outbound_calls_carry_a_descriptive_user_agent(
     )
     assert result.output.splitlines() == ["x", "ok"]
     assert Recorder.seen[0]["user-agent"] == "homs-kg-test/1 (mailto:research@example.org)"
-    assert Recorder.seen[0]["query"] == "\nSELECT * WHERE { ?x ?p ?o }"
+    assert Recorder.seen[0]["query"] == f"BASE <{BASE}>\n\nSELECT * WHERE {{ ?x ?p ?o }}"
 
 
 def test_each_outbound_call_has_its_own_time_limit(

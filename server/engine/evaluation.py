@@ -116,7 +116,7 @@ class Evaluation:
     policy: ServicePolicy
     call: Caller  # how SERVICE requests are sent (from a worker: through its parent)
     deadline: float  # time.monotonic() by which the query must be answered
-    skolem_base: str  # the base IRI under which an answer's blank nodes are named
+    base_iri: str  # the dataset's base IRI: relative IRIs of a query, Skolem IRIs of an answer
     max_rows: int
     spool_path: str  # where a result too large for the reply is written
 
@@ -128,11 +128,12 @@ def evaluate(store: Store, job: QueryJob, setting: Evaluation) -> QueryReply:
     except ValueError as error:
         return QueryReply(400, f"invalid graph IRI in default-graph-uri/named-graph-uri: {error}")
     try:
+        options = {**dataset, "base_iri": setting.base_iri}  # relative IRIs: resolved against it
         resolution = resolve_services(
-            job.query, setting.policy, lambda text: store.query(text, **dataset), setting.call,
-            setting.deadline, setting.skolem_base,
+            job.query, setting.policy, lambda text: store.query(text, **options), setting.call,
+            setting.deadline, setting.base_iri,
         )  # fmt: skip
-        results = store.query(resolution.text, **dataset)
+        results = store.query(resolution.text, **options)
         reply = spool_results(results, job, setting.spool_path, job.max_rows or setting.max_rows)
     except (SyntaxError, QuerySyntaxError) as error:
         return QueryReply(400, f"malformed query: {' '.join(str(error).split())}")

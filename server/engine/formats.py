@@ -45,14 +45,27 @@ FORMAT_NAMES = {
     "n3": RdfFormat.N3,
 }
 
-# Media types some clients send for the same formats.
-ALIASES = {
+# For a graph result (CONSTRUCT, DESCRIBE, documents) the generic names and media types mean the
+# graph formats, as Fuseki reads output=json and SPARQLWrapper asks for RDF/XML with format=xml.
+GRAPH_NAMES = {"json": RdfFormat.JSON_LD, "xml": RdfFormat.RDF_XML}
+
+# Media types some clients send for the same formats: common ones, then by kind of result.
+COMMON_ALIASES = {
+    "application/x-turtle": "text/turtle",
+    "text/plain": "application/n-triples",  # rdflib's parse(..., format="nt") asks for it
+    "application/json+ld": "application/ld+json",
+}
+SOLUTION_ALIASES = {
+    **COMMON_ALIASES,
     "application/json": "application/sparql-results+json",
     "application/xml": "application/sparql-results+xml",
     "text/xml": "application/sparql-results+xml",
-    "application/x-turtle": "text/turtle",
-    "text/plain": "application/n-triples",
-    "application/json+ld": "application/ld+json",
+}
+GRAPH_ALIASES = {
+    **COMMON_ALIASES,
+    "application/json": "application/ld+json",
+    "application/xml": "application/rdf+xml",
+    "text/xml": "application/rdf+xml",
 }
 
 Format = QueryResultsFormat | RdfFormat
@@ -127,19 +140,29 @@ def negotiate_media(
     return min(scored)[3] if scored else None
 
 
+def aliases_for(offered: list[Format]) -> dict[str, str]:
+    graph = bool(offered) and all(isinstance(fmt, RdfFormat) for fmt in offered)
+    return GRAPH_ALIASES if graph else SOLUTION_ALIASES
+
+
 def negotiate(accept: str | None, offered: list[Format]) -> Format | None:
-    """The offered format the client prefers, aliases such as application/json included."""
+    """The offered format the client prefers, aliases such as application/json included (read
+    as the kind of result offered: SPARQL results JSON, or JSON-LD for a graph)."""
     by_media = {fmt.media_type: fmt for fmt in offered}
-    chosen = negotiate_media(accept, list(by_media), ALIASES)
+    chosen = negotiate_media(accept, list(by_media), aliases_for(offered))
     return by_media[chosen] if chosen else None
 
 
-def format_by_name(name: str) -> Format | None:
-    """A format= value: a short name or a media type."""
+def format_by_name(name: str, kind: str = "solutions") -> Format | None:
+    """A format= value, a short name or a media type, read for a result of ``kind``: "json" and
+    "xml" name the graph formats JSON-LD and RDF/XML for a graph."""
     name = name.strip().lower()
+    if kind == "graph" and name in GRAPH_NAMES:
+        return GRAPH_NAMES[name]
     if name in FORMAT_NAMES:
         return FORMAT_NAMES[name]
-    media = ALIASES.get(essence(name), essence(name))
+    aliases = GRAPH_ALIASES if kind == "graph" else SOLUTION_ALIASES
+    media = aliases.get(essence(name), essence(name))
     return QueryResultsFormat.from_media_type(media) or RdfFormat.from_media_type(media)
 
 
@@ -157,7 +180,7 @@ def choose_format(name: str | None, accept: str | None, kind: str) -> Format | N
     """The format a request asks for (``format=`` first, else its Accept header) among those
     offered for ``kind``; None when none of them is acceptable."""
     offered = offered_for(kind)
-    chosen = format_by_name(name) if name else negotiate(accept, offered)
+    chosen = format_by_name(name, kind) if name else negotiate(accept, offered)
     return chosen if chosen in offered else None
 
 

@@ -200,19 +200,35 @@ class Query:
         return any(t.keyword in VOLATILE_FUNCTIONS for t in self.tokens)
 
 
-PROLOGUE_AND_FORM = re.compile(
-    r"(?:[ \t\r\n]+|#[^\r\n]*|BASE[ \t\r\n]*<[^>]*>"
-    rf"|PREFIX[ \t\r\n]*(?:{PN_PREFIX})?:[ \t\r\n]*<[^>]*>)*"
-    r"(SELECT|CONSTRUCT|DESCRIBE|ASK)",
+PROLOGUE_ITEM = re.compile(
+    r"[ \t\r\n]+|#[^\r\n]*|(BASE)[ \t\r\n]*<[^>]*>"
+    rf"|PREFIX[ \t\r\n]*(?:{PN_PREFIX})?:[ \t\r\n]*<[^>]*>",
     re.IGNORECASE,
 )
+QUERY_FORM = re.compile(r"SELECT|CONSTRUCT|DESCRIBE|ASK", re.IGNORECASE)
+
+
+def read_prologue(text: str) -> tuple[int, bool]:
+    """Where the prologue (with its blanks and comments) ends, and whether it declares a BASE;
+    read without parsing the query."""
+    position, base = 0, False
+    while (item := PROLOGUE_ITEM.match(text, position)) and item.end() > position:
+        base = base or item.group(1) is not None
+        position = item.end()
+    return position, base
+
+
+def with_base(text: str, base: str) -> str:
+    """The query with a BASE declaration, when its prologue has none: for an engine that does
+    not know the base its relative IRIs are resolved against."""
+    return text if read_prologue(text)[1] else f"BASE <{base}>\n{text}"
 
 
 def query_form(text: str) -> str | None:
     """SELECT, CONSTRUCT, DESCRIBE or ASK, read past the prologue without parsing the query;
     None when the text does not start like a query."""
-    match = PROLOGUE_AND_FORM.match(text)
-    return match.group(1).upper() if match else None
+    form = QUERY_FORM.match(text, read_prologue(text)[0])
+    return form.group().upper() if form else None
 
 
 def mentions_service(text: str) -> bool:

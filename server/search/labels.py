@@ -44,8 +44,8 @@ def chosen_media() -> str:
         if name.strip().lower() not in FORMATS:
             raise BadRequest(f"unknown format {name!r}; use json or html")
         return FORMATS[name.strip().lower()]
-    # negotiation.ALIASES reads "application/json" in an Accept header as the SPARQL results
-    # media type, so that one is offered too, as a name of the same JSON answer.
+    # engine/formats.py SOLUTION_ALIASES reads "application/json" in an Accept header as the
+    # SPARQL results media type, so that one is offered too, as a name of the same JSON answer.
     chosen = negotiate_media(request.headers.get("Accept"), [HTML, JSON, JSON_ALIAS])
     if chosen is None:
         raise NotAcceptable("search results are offered as text/html and application/json")

@@ -81,7 +81,8 @@ def job_from_request() -> QueryJob | None:
     if request.method in ("GET", "HEAD"):
         params, query = request.args, single(request.args.getlist("query"), "query")
     elif request.mimetype == FORM:
-        params, query = request.form, single(request.form.getlist("query"), "query")
+        # the body's fields and the URL's parameters both count (a form posted to ?format=csv)
+        params, query = request.values, single(request.form.getlist("query"), "query")
     elif request.mimetype == SPARQL_QUERY:
         params = request.args
         try:

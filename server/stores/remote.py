@@ -37,7 +37,7 @@ from homs_kg.server.engine.evaluation import QueryJob, QueryReply, QueryTimeout,
 from homs_kg.server.engine.federation.bound_join import ServiceFailed, resolve_services
 from homs_kg.server.engine.federation.calls import ServicePolicy, ServiceRefused, call_services
 from homs_kg.server.engine.spool import new_spool_folder
-from homs_kg.server.engine.syntax import QuerySyntaxError, has_dataset_clause
+from homs_kg.server.engine.syntax import QuerySyntaxError, has_dataset_clause, with_base
 
 if TYPE_CHECKING:
     import requests
@@ -91,7 +91,7 @@ class RemoteStore:
                 lambda requests, until: call_services(requests, self.policy, until),
                 deadline, self.iris.base,
             )  # fmt: skip
-            answer = self.ask(resolution.text, job)
+            answer = self.ask(with_base(resolution.text, self.iris.base), job)
         except (ServiceRefused, QuerySyntaxError) as error:
             return QueryReply(400, str(error))
         except ServiceFailed as error:

@@ -97,7 +97,7 @@ class Resolution:
 
 
 def resolve_services(text: str, policy: ServicePolicy, select_local: LocalSelect, call: Caller,
-                     deadline: float, skolem_base: str) -> Resolution:  # fmt: skip
+                     deadline: float, base_iri: str) -> Resolution:  # fmt: skip
     """The query with each SERVICE clause evaluated and written in as VALUES; ServiceRefused
     for a SERVICE that may not be called, ServiceFailed for a failed call (unless SILENT)."""
     if not mentions_service(text):
@@ -107,7 +107,7 @@ def resolve_services(text: str, policy: ServicePolicy, select_local: LocalSelect
         policy.check(element.target)
     resolution = Resolution(text, volatile=query.volatile)
     while (element := next_service(query)) is not None:
-        join = BoundJoin(query, element, policy, select_local, call, deadline, skolem_base)
+        join = BoundJoin(query, element, policy, select_local, call, deadline, base_iri)
         replacement, use = join.evaluate()
         start = query.tokens[element.first].start
         end = query.tokens[element.last].end
@@ -187,14 +187,14 @@ class BoundJoin:
 
     def __init__(self, query: Query, element: Element, policy: ServicePolicy,
                  select_local: LocalSelect, call: Caller, deadline: float,
-                 skolem_base: str) -> None:  # fmt: skip
+                 base_iri: str) -> None:  # fmt: skip
         self.query = query
         self.element = element
         self.policy = policy
         self.select_local = select_local
         self.call = call
         self.deadline = deadline
-        self.skolem_base = skolem_base
+        self.base_iri = base_iri
         self.endpoint = element.target or ""
         self.pattern = query.span(element.groups[0])
         self.pattern_variables = sorted(query.variables(element))
@@ -259,7 +259,9 @@ class BoundJoin:
         return self.answer_block(self.call(requests, self.deadline), use, row_variable)
 
     def remote_query(self, pattern: str) -> str:
-        return f"{self.query.prologue}\nSELECT * WHERE {pattern}"
+        """The query sent to the endpoint; relative IRIs keep the meaning they have here."""
+        base = "" if self.query.base else f"BASE <{self.base_iri}>\n"
+        return f"{base}{self.query.prologue}\nSELECT * WHERE {pattern}"
 
     def answer_block(self, answers: list[ServiceAnswer], use: ServiceUse,
                      row_variable: str | None) -> tuple[str, ServiceUse]:  # fmt: skip
@@ -315,7 +317,7 @@ class BoundJoin:
         """A term as SPARQL text; a blank node as a Skolem IRI unique to its answer."""
         if isinstance(term, BlankNode):
             digest = hashlib.sha256(f"{self.endpoint} {answer_number}".encode()).hexdigest()[:12]
-            return str(NamedNode(f"{self.skolem_base}.well-known/genid/{digest}-{term.value}"))
+            return str(NamedNode(f"{self.base_iri}.well-known/genid/{digest}-{term.value}"))
         return str(term)
 
 
