@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, serialize
@@ -16,16 +17,15 @@ from homs_kg.graph.resources import corpus_dir
 from homs_kg.graph.store import current_store, new_build_id, open_store
 from homs_kg.graph.vocabulary import DEFAULT_BASE_IRI, MintedIris
 from homs_kg.server.catalogue.queries import find_query, load_catalogue
-from homs_kg.server.config import ServerConfig
 from homs_kg.server.engine.federation.bound_join import ServiceFailed, resolve_services
-from homs_kg.server.engine.federation.calls import ServicePolicy, ServiceRefused, call_services
+from homs_kg.server.engine.federation.calls import ServiceRefused, call_services
 from homs_kg.server.engine.federation.wikidata_linking import (
     LinkingFailed,
     find_candidates,
     write_review,
 )
 from homs_kg.server.engine.syntax import QuerySyntaxError
-from homs_kg.server.settings import option
+from homs_kg.server.settings import FEDERATION, SETTINGS, ServerConfig, option, options
 from homs_kg.server.stores.remote import gsp_url_for, load_remote
 from homs_kg.server.tables import render_table
 
@@ -43,6 +43,8 @@ EXPORT_FORMATS = {
     "jsonld": RdfFormat.JSON_LD,
 }
 UNION_OF_GRAPHS = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+BUILD_ONLY = ("corpus", "store_gsp")  # the settings only build reads
+SERVE_SETTINGS = tuple(name for name in SETTINGS if name not in BUILD_ONLY)
 
 
 def corpus_folders(names: tuple[str, ...]) -> list[Path]:
@@ -50,37 +52,22 @@ def corpus_folders(names: tuple[str, ...]) -> list[Path]:
     return [corpus_dir() if name == "packaged" else Path(name) for name in names]
 
 
-def federation_options(command):
-    """The outbound SERVICE settings, shared by query and serve."""
-    for name in ("user_agent", "service_bind_rows", "service_timeout", "service_map",
-                 "service_allow"):  # fmt: skip
-        command = option(name)(command)
-    return command
-
-
-def service_policy(
-    service_allow: tuple[str, ...], service_map: tuple[str, ...], service_timeout: float,
-    user_agent: str, service_bind_rows: int,
-) -> ServicePolicy:  # fmt: skip
-    """The SERVICE policy of the flags; a malformed --service-map is one clear error."""
-    mapping = {}
-    for entry in service_map:
-        iri, equals, url = entry.partition("=")
-        if not equals or not url.startswith(("http://", "https://")):
-            fail(f"--service-map takes IRI=URL with an http(s) URL, not {entry!r}")
-        mapping[iri] = url
-    return ServicePolicy(tuple(service_allow), mapping, service_timeout, user_agent,
-                         service_bind_rows)  # fmt: skip
-
-
 def one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """One clear line on stderr and exit status 1: never a traceback for bad input."""
     click.echo(f"error: {one_line(message)}", err=True)
     sys.exit(1)
+
+
+def configuration(settings: dict[str, Any]) -> ServerConfig:
+    """A command's settings as one configuration; a malformed value is one clear line."""
+    try:
+        return ServerConfig(**settings)
+    except ValueError as error:
+        fail(str(error))
 
 
 @click.group()
@@ -139,7 +126,6 @@ def read_query(query: str) -> str:
         return Path(query[1:]).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         fail(f"cannot read {query[1:]}: {error}")
-        raise  # unreachable: fail exits
 
 
 @main.command()
@@ -153,16 +139,14 @@ def read_query(query: str) -> str:
     type=click.Choice(["table", *QUERY_FORMATS]),
     help="Output format of the results.",
 )
-@option("data_dir")
-@federation_options
-def query(
-    query: str | None, name: str | None, output_format: str, data_dir: Path, **federation: object
-) -> None:
+@options("data_dir", *FEDERATION)
+def query(query: str | None, name: str | None, output_format: str, **settings: Any) -> None:
     """Run a SPARQL query (text, @file.rq, or --name NAME) over the union of the named graphs."""
+    config = configuration(settings)
+    data_dir, policy = config.data_dir, config.service_policy
     text = catalogue_text(name, data_dir) if name else read_query(query) if query else None
     if text is None:
         fail("give a query, @file.rq, or --name NAME")
-    policy = service_policy(**federation)  # type: ignore[arg-type]
     try:
         store = open_store(data_dir)
         base = current_store(data_dir).metadata.get("base_iri") or DEFAULT_BASE_IRI
@@ -206,11 +190,11 @@ def link() -> None:
 @link.command("wikidata")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Review file to write (tab-separated, one row per candidate).")  # fmt: skip
-@option("data_dir")
-@federation_options
-def link_wikidata(out: Path, data_dir: Path, **federation: object) -> None:
+@options("data_dir", *FEDERATION)
+def link_wikidata(out: Path, **settings: Any) -> None:
     """Candidate Wikidata items for the persons, places and organisations without a link."""
-    policy = service_policy(**federation)  # type: ignore[arg-type]
+    config = configuration(settings)
+    data_dir, policy = config.data_dir, config.service_policy
     try:
         base = current_store(data_dir).metadata.get("base_iri") or DEFAULT_BASE_IRI
         entities, candidates = find_candidates(open_store(data_dir), MintedIris(base).hkg.iri,
@@ -300,74 +284,15 @@ def stats(data_dir: Path) -> None:
 
 
 @main.command()
-@option("host")
-@option("port")
-@option("data_dir")
-@option("base_iri")
-@option("timeout")
-@option("threads")
-@option("query_workers")
-@option("max_rows")
-@option("max_request_bytes")
-@option("worker_memory_mb")
-@option("long_queries")
-@option("client_concurrency")
-@option("result_cache_mb")
-@option("service_cache_seconds")
-@option("spool_mb")
-@option("send_timeout")
-@option("header_timeout")
-@option("client_connections")
-@option("max_connections")
-@option("store")
-@federation_options
-def serve(
-    host: str,
-    port: int,
-    data_dir: Path,
-    base_iri: str,
-    timeout: float,
-    threads: int,
-    query_workers: int,
-    max_rows: int,
-    max_request_bytes: int,
-    worker_memory_mb: int,
-    long_queries: int,
-    client_concurrency: int,
-    result_cache_mb: int,
-    service_cache_seconds: int,
-    spool_mb: int,
-    send_timeout: float,
-    header_timeout: float,
-    client_connections: int,
-    max_connections: int,
-    store: str,
-    **federation: object,
-) -> None:
+@options(*SERVE_SETTINGS)
+def serve(**settings: Any) -> None:
     """Serve the SPARQL endpoint (building the store first if there is none)."""
-    from homs_kg.server.web.http_server import ConnectionLimits
     from homs_kg.server.web.serving import run_server
 
-    config = ServerConfig(
-        data_dir=data_dir,
-        base_iri=base_iri,
-        timeout=timeout,
-        query_workers=query_workers,
-        max_rows=max_rows,
-        max_request_bytes=max_request_bytes,
-        service_policy=service_policy(**federation),
-        worker_memory_mb=worker_memory_mb,
-        long_queries=long_queries,
-        client_concurrency=client_concurrency,
-        result_cache_mb=result_cache_mb,
-        service_cache_seconds=service_cache_seconds,
-        spool_mb=spool_mb,
-        store_url=store,
-    )
-    if not store:
-        ensure_local_store(data_dir, base_iri)
-    limits = ConnectionLimits(send_timeout, header_timeout, client_connections, max_connections)
-    run_server(config, host, port, threads, limits)
+    config = configuration(settings)
+    if not config.store:
+        ensure_local_store(config.data_dir, config.base_iri)
+    run_server(config)
 
 
 def ensure_local_store(data_dir: Path, base_iri: str) -> None:

@@ -2,49 +2,60 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import resource
 import signal
 import sys
 
+from flask import Flask
+
 from homs_kg.server.app import create_app
-from homs_kg.server.config import ServerConfig
-from homs_kg.server.web.http_server import ConnectionLimits, create_server
+from homs_kg.server.settings import ServerConfig
+from homs_kg.server.web.http_server import ConnectionLimits, LimitedServer, create_server
 
 # descriptors besides the connections: listening socket, trigger, workers' pipes, spool files, logs
 OTHER_DESCRIPTORS = 256
 
 
-def run_server(
-    config: ServerConfig,
-    host: str,
-    port: int,
-    threads: int,
-    limits: ConnectionLimits | None = None,
-) -> None:
+def run_server(config: ServerConfig) -> None:
+    """Serve the application on --host and --port until SIGTERM."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr
     )
-    limits = limits or ConnectionLimits()
+    limits = connection_limits(config)
     allow_descriptors(limits.max_connections + OTHER_DESCRIPTORS)
     app = create_app(config)
-    # waitress refuses bodies over twice the limit (and headers over it) itself; below that the
-    # app answers 413 with the documented problem body.
-    server = create_server(
-        app,
-        limits,
-        host=host,
-        port=port,
-        threads=threads,
-        max_request_body_size=2 * config.max_request_bytes,
-        max_request_header_size=config.max_request_bytes + 65536,
-    )
+    server = listen(app, config, limits)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    logging.getLogger("homs_kg").info("serving http://%s:%s/sparql", host, server.effective_port)
+    logging.getLogger("homs_kg").info(
+        "serving http://%s:%s/sparql", config.host, server.effective_port
+    )
     try:
         server.run()
     finally:
         app.extensions["homs_kg"]["store"].close()
+
+
+def connection_limits(config: ServerConfig) -> ConnectionLimits:
+    """The connection limits the configuration sets (each field is a setting of the same name)."""
+    names = [limit.name for limit in dataclasses.fields(ConnectionLimits)]
+    return ConnectionLimits(**{name: getattr(config, name) for name in names})
+
+
+def listen(app: Flask, config: ServerConfig, limits: ConnectionLimits) -> LimitedServer:
+    """The server, bound to --host and --port."""
+    # waitress refuses bodies over twice the limit (and headers over it) itself; below that the
+    # app answers 413 with the documented problem body.
+    return create_server(
+        app,
+        limits,
+        host=config.host,
+        port=config.port,
+        threads=config.threads,
+        max_request_body_size=2 * config.max_request_bytes,
+        max_request_header_size=config.max_request_bytes + 65536,
+    )
 
 
 def allow_descriptors(needed: int) -> None:
