@@ -287,12 +287,15 @@ def stats(data_dir: Path) -> None:
 @options(*SERVE_SETTINGS)
 def serve(**settings: Any) -> None:
     """Serve the SPARQL endpoint (building the store first if there is none)."""
-    from homs_kg.server.web.serving import run_server
+    from homs_kg.server.web.serving import CannotListen, run_server
 
     config = configuration(settings)
     if not config.store:
         ensure_local_store(config.data_dir, config.base_iri)
-    run_server(config)
+    try:
+        run_server(config)
+    except CannotListen as error:
+        fail(str(error))
 
 
 def ensure_local_store(data_dir: Path, base_iri: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import Field, dataclass, field, fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, NoReturn, TypeVar
 
 import click
 
@@ -24,6 +24,25 @@ Command = TypeVar("Command", bound=Callable[..., Any])
 ENVIRONMENT_PREFIX = "HOMS_KG_"
 # The settings of the outbound SERVICE calls, which query, link and serve take.
 FEDERATION = ("service_allow", "service_map", "service_timeout", "service_bind_rows", "user_agent")
+
+
+class OneLineBadParameter(click.BadParameter):
+    """A refused option value, told in one line as the command line's other errors are."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"error: {self.format_message()}", file=file, err=file is None)
+
+
+class PortNumber(click.IntRange):
+    """A TCP port, 1 to 65535: waitress would take 99999 as 99999 modulo 65536."""
+
+    def __init__(self) -> None:
+        super().__init__(1, 65535)
+
+    def fail(
+        self, message: str, param: click.Parameter | None = None, ctx: click.Context | None = None
+    ) -> NoReturn:
+        raise OneLineBadParameter(message, ctx, param)
 
 
 def setting(default: T, help: str, value_type: click.ParamType | None = None) -> T:
@@ -49,7 +68,7 @@ class ServerConfig:
         "packaged one.",
     )
     host: str = setting("127.0.0.1", "Interface the server listens on.")
-    port: int = setting(8000, "TCP port the server listens on.")
+    port: int = setting(8000, "TCP port the server listens on.", PortNumber())
     timeout: float = setting(
         30.0, "Per-query time limit in seconds; a query still running then is ended and refused."
     )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -152,3 +155,28 @@ def test_serve_refuses_a_store_built_with_another_base(
     result = cli("serve", "--data-dir", str(data_dir), "--base-iri", "https://example.org/")
     assert result.exit_code == 1
     assert "was built with --base-iri http://127.0.0.1:8000/" in result.output
+
+
+@pytest.mark.parametrize("port", ["-5", "0", "99999"])
+def test_serve_refuses_a_port_outside_1_to_65535(cli, port: str) -> None:
+    result = cli("serve", "--port", port)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: Invalid value for '--port' (env var: 'HOMS_KG_PORT'): {port} is not in the "
+        "range 1<=x<=65535.\n"
+    )
+
+
+def test_serve_on_a_port_in_use_names_the_address(built: BuildReport, data_dir: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        serve = [sys.executable, "-m", "homs_kg.server.cli", "serve", "--port", str(port),
+                 "--data-dir", str(data_dir)]  # fmt: skip
+        result = subprocess.run(serve, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: 127.0.0.1:{port} is already in use: stop the server listening there, or choose "
+        "another --port\n"
+    )
