@@ -24,7 +24,7 @@ from homs_kg.server.engine.federation.wikidata_linking import (
     find_candidates,
     write_review,
 )
-from homs_kg.server.engine.syntax import QuerySyntaxError
+from homs_kg.server.engine.syntax import QueryReader, QuerySyntaxError, Token, tokenize
 from homs_kg.server.settings import FEDERATION, SETTINGS, ServerConfig, option, options
 from homs_kg.server.stores.remote import gsp_url_for, load_remote
 from homs_kg.server.tables import render_table
@@ -43,6 +43,20 @@ EXPORT_FORMATS = {
     "jsonld": RdfFormat.JSON_LD,
 }
 UNION_OF_GRAPHS = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+# the words a SPARQL 1.1 Update operation starts with
+UPDATE_OPERATIONS = {
+    "INSERT",
+    "DELETE",
+    "WITH",
+    "LOAD",
+    "CLEAR",
+    "CREATE",
+    "DROP",
+    "COPY",
+    "MOVE",
+    "ADD",
+}
 BUILD_ONLY = ("corpus", "store_gsp")  # the settings only build reads
 SERVE_SETTINGS = tuple(name for name in SETTINGS if name not in BUILD_ONLY)
 
@@ -142,11 +156,14 @@ def read_query(query: str) -> str:
 @options("data_dir", *FEDERATION)
 def query(query: str | None, name: str | None, output_format: str, **settings: Any) -> None:
     """Run a SPARQL query (text, @file.rq, or --name NAME) over the union of the named graphs."""
+    if query and name:
+        fail("give a query or --name NAME, not both")
     config = configuration(settings)
     data_dir, policy = config.data_dir, config.service_policy
     text = catalogue_text(name, data_dir) if name else read_query(query) if query else None
     if text is None:
         fail("give a query, @file.rq, or --name NAME")
+    refuse_non_queries(text)
     try:
         store = open_store(data_dir)
         base = current_store(data_dir).metadata.get("base_iri") or DEFAULT_BASE_IRI
@@ -167,6 +184,29 @@ def query(query: str | None, name: str | None, output_format: str, **settings: A
         click.echo(format_results(results, output_format), nl=False)
     except OSError as error:
         fail(f"query evaluation failed: {error}")
+
+
+def refuse_non_queries(text: str) -> None:
+    """An update, or a text that starts with no query form, refused in words: the engine's parser
+    would name only the last form it tried ("expected CONSTRUCT")."""
+    start = query_start(text)
+    if start is None:
+        return  # the engine's parser says what is wrong
+    if start.text.upper() in UPDATE_OPERATIONS:
+        fail("updates are not supported (this is a read-only store)")
+    # The engine matches keywords without a word boundary, so SELECT* and ASKWHERE may be queries.
+    if not start.text.upper().startswith(QUERY_FORMS):
+        fail(f"malformed query: expected SELECT, CONSTRUCT, DESCRIBE or ASK, not {start.text!r}")
+
+
+def query_start(text: str) -> Token | None:
+    """The token after the prologue; None when there is none or the text cannot be read so far."""
+    try:
+        reader = QueryReader(text, tokenize(text))
+        reader.read_prologue()
+    except QuerySyntaxError:
+        return None
+    return reader.peek()
 
 
 def catalogue_text(name: str, data_dir: Path) -> str:

@@ -157,6 +157,36 @@ def test_serve_refuses_a_store_built_with_another_base(
     assert "was built with --base-iri http://127.0.0.1:8000/" in result.output
 
 
+def test_query_text_with_a_name_is_refused(cli, built: BuildReport, data_dir: Path) -> None:
+    result = cli("query", PERSONS_QUERY, "--name", "event-timeline", "--data-dir", str(data_dir))
+    assert result.exit_code == 1
+    assert result.stderr == "error: give a query or --name NAME, not both\n"
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "PREFIX ex: <http://example.org/> DELETE WHERE { ?s ex:p ?o }",
+        "load <http://example.org/data.ttl>",
+    ],
+)
+def test_an_update_is_refused_as_unsupported(
+    cli, built: BuildReport, data_dir: Path, update: str
+) -> None:
+    result = cli("query", update, "--data-dir", str(data_dir))
+    assert result.exit_code == 1
+    assert result.stderr == "error: updates are not supported (this is a read-only store)\n"
+
+
+def test_a_misspelt_query_form_names_the_forms(cli, built: BuildReport, data_dir: Path) -> None:
+    result = cli("query", "SELEKT ?s WHERE { ?s ?p ?o }", "--data-dir", str(data_dir))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: malformed query: expected SELECT, CONSTRUCT, DESCRIBE or ASK, not 'SELEKT'\n"
+    )
+
+
 @pytest.mark.parametrize("port", ["-5", "0", "99999"])
 def test_serve_refuses_a_port_outside_1_to_65535(cli, port: str) -> None:
     result = cli("serve", "--port", port)
