@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, serialize
+from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, serialize
 
 from homs_kg.graph.build import build as build_store
 from homs_kg.graph.build import check
 from homs_kg.graph.errors import BuildError
 from homs_kg.graph.resources import corpus_dir
-from homs_kg.graph.store import current_store, new_build_id, open_store
+from homs_kg.graph.store import StoreInfo, current_store, new_build_id
 from homs_kg.graph.vocabulary import DEFAULT_BASE_IRI, MintedIris
 from homs_kg.server.catalogue.queries import find_query, load_catalogue
 from homs_kg.server.engine.federation.bound_join import ServiceFailed, resolve_services
@@ -59,6 +59,7 @@ UPDATE_OPERATIONS = {
 }
 BUILD_ONLY = ("corpus", "store_gsp")  # the settings only build reads
 SERVE_SETTINGS = tuple(name for name in SETTINGS if name not in BUILD_ONLY)
+REBUILD = "run 'homs-kg build' to build a new one"
 
 
 def corpus_folders(names: tuple[str, ...]) -> list[Path]:
@@ -82,6 +83,22 @@ def configuration(settings: dict[str, Any]) -> ServerConfig:
         return ServerConfig(**settings)
     except ValueError as error:
         fail(str(error))
+
+
+def live_store(data_dir: Path) -> tuple[StoreInfo, Store]:
+    """The live store, opened read-only; one clear line when there is none or it is damaged."""
+    try:
+        info = current_store(data_dir)
+        return info, Store.read_only(str(info.path))
+    except BuildError as error:
+        fail(str(error))
+    except (OSError, RuntimeError, ValueError) as error:  # RocksDB's words, or the metadata's
+        fail(f"the store in {data_dir} cannot be read: {error}; {REBUILD}")
+
+
+def reading_failed(data_dir: Path, error: Exception) -> NoReturn:
+    """A store that opened but whose files are damaged where a query reads them."""
+    fail(f"reading the store in {data_dir} failed: {error}; {REBUILD}")
 
 
 @click.group()
@@ -159,30 +176,14 @@ def query(query: str | None, name: str | None, output_format: str, **settings: A
     if query and name:
         fail("give a query or --name NAME, not both")
     config = configuration(settings)
-    data_dir, policy = config.data_dir, config.service_policy
-    text = catalogue_text(name, data_dir) if name else read_query(query) if query else None
+    text = catalogue_text(name, config.data_dir) if name else read_query(query) if query else None
     if text is None:
         fail("give a query, @file.rq, or --name NAME")
     refuse_non_queries(text)
-    try:
-        store = open_store(data_dir)
-        base = current_store(data_dir).metadata.get("base_iri") or DEFAULT_BASE_IRI
-        union = {"use_default_graph_as_union": True}
-        resolution = resolve_services(
-            text, policy, lambda local: store.query(local, **union),
-            lambda requests, deadline: call_services(requests, policy, deadline),
-            time.monotonic() + 3600, base,
-        )  # fmt: skip
-        results = store.query(resolution.text, **union)
-    except (ServiceRefused, ServiceFailed, BuildError) as error:
-        fail(str(error))
-    except (SyntaxError, QuerySyntaxError) as error:
-        fail(f"malformed query: {one_line(str(error))}")
-    except OSError as error:
-        fail(f"cannot open the store in {data_dir}: {error}")
+    results = run_query(text, config)
     try:
         click.echo(format_results(results, output_format), nl=False)
-    except OSError as error:
+    except (OSError, RuntimeError) as error:
         fail(f"query evaluation failed: {error}")
 
 
@@ -207,6 +208,27 @@ def query_start(text: str) -> Token | None:
     except QuerySyntaxError:
         return None
     return reader.peek()
+
+
+def run_query(text: str, config: ServerConfig) -> object:
+    """The query's results over the union of the named graphs, its SERVICE clauses resolved."""
+    info, store = live_store(config.data_dir)
+    base = info.metadata.get("base_iri") or DEFAULT_BASE_IRI
+    policy = config.service_policy
+    union = {"use_default_graph_as_union": True}
+    try:
+        resolution = resolve_services(
+            text, policy, lambda local: store.query(local, **union),
+            lambda requests, deadline: call_services(requests, policy, deadline),
+            time.monotonic() + 3600, base,
+        )  # fmt: skip
+        return store.query(resolution.text, **union)
+    except (ServiceRefused, ServiceFailed) as error:
+        fail(str(error))
+    except (SyntaxError, QuerySyntaxError) as error:
+        fail(f"malformed query: {one_line(str(error))}")
+    except (OSError, RuntimeError) as error:
+        fail(f"query evaluation failed: {error}")
 
 
 def catalogue_text(name: str, data_dir: Path) -> str:
@@ -234,13 +256,13 @@ def link() -> None:
 def link_wikidata(out: Path, **settings: Any) -> None:
     """Candidate Wikidata items for the persons, places and organisations without a link."""
     config = configuration(settings)
-    data_dir, policy = config.data_dir, config.service_policy
+    info, store = live_store(config.data_dir)
+    base = info.metadata.get("base_iri") or DEFAULT_BASE_IRI
     try:
-        base = current_store(data_dir).metadata.get("base_iri") or DEFAULT_BASE_IRI
-        entities, candidates = find_candidates(open_store(data_dir), MintedIris(base).hkg.iri,
-                                               policy)  # fmt: skip
+        entities, candidates = find_candidates(store, MintedIris(base).hkg.iri,
+                                               config.service_policy)  # fmt: skip
         write_review(candidates, out)
-    except (ServiceRefused, LinkingFailed, BuildError) as error:
+    except (ServiceRefused, LinkingFailed) as error:
         fail(str(error))
     except OSError as error:
         fail(f"cannot write {out}: {error}")
@@ -282,45 +304,55 @@ def format_results(results: object, output_format: str) -> str:
 @option("data_dir")
 def export(export_format: str, output: Path | None, data_dir: Path) -> None:
     """Export the whole dataset."""
-    rdf_format = EXPORT_FORMATS[export_format]
-    try:
-        info = current_store(data_dir)
-        store = open_store(data_dir)
-    except BuildError as error:
-        fail(str(error))
+    if output is not None and not output.parent.is_dir():
+        fail(f"cannot write {output}: the folder {output.parent} does not exist")
+    info, store = live_store(data_dir)
     prefixes = MintedIris(info.metadata.get("base_iri", "")).prefixes()
-    if rdf_format.supports_datasets:
-        data = store.dump(format=rdf_format, prefixes=prefixes)
-    else:
-        data = serialize(store.query(UNION_OF_GRAPHS), format=rdf_format, prefixes=prefixes)
+    try:
+        data = dataset_bytes(store, EXPORT_FORMATS[export_format], prefixes)
+    except (OSError, RuntimeError) as error:
+        reading_failed(data_dir, error)
     if output is None:
         sys.stdout.buffer.write(data)
-    else:
+        return
+    try:
         output.write_bytes(data)
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+
+
+def dataset_bytes(store: Store, rdf_format: RdfFormat, prefixes: dict[str, str]) -> bytes:
+    """The whole dataset; the union of its graphs in a format without named graphs."""
+    if rdf_format.supports_datasets:
+        return store.dump(format=rdf_format, prefixes=prefixes)
+    return serialize(store.query(UNION_OF_GRAPHS), format=rdf_format, prefixes=prefixes)
 
 
 @main.command()
 @option("data_dir")
 def stats(data_dir: Path) -> None:
     """Counts of the live store: quads per named graph and instances per class."""
+    info, store = live_store(data_dir)
     try:
-        info = current_store(data_dir)
-        store = open_store(data_dir)
-    except BuildError as error:
-        fail(str(error))
+        tables = count_tables(store, MintedIris(info.metadata.get("base_iri", "")))
+    except (OSError, RuntimeError) as error:
+        reading_failed(data_dir, error)
     click.echo(f"store: {info.path} (build {info.build_id})")
+    click.echo("\n".join(tables))
+
+
+def count_tables(store: Store, iris: MintedIris) -> list[str]:
+    """Quads per named graph, and instances per class of the ontology outside its own graph."""
     per_graph = store.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
     )
-    click.echo(render_table(per_graph))
-    iris = MintedIris(info.metadata.get("base_iri", ""))
     ontology = iris.graph("ontology").value
     per_class = store.query(
         "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } "
         f'FILTER(STRSTARTS(STR(?class), "{iris.hkg.iri}") && ?g != <{ontology}>)'
         " } GROUP BY ?class ORDER BY ?class"
     )
-    click.echo(render_table(per_class))
+    return [render_table(per_graph), render_table(per_class)]
 
 
 @main.command()
@@ -339,7 +371,8 @@ def serve(**settings: Any) -> None:
 
 
 def ensure_local_store(data_dir: Path, base_iri: str) -> None:
-    """Build the embedded store when there is none; refuse one built under another base IRI."""
+    """Build the embedded store when there is none; refuse one that cannot be read (before the
+    query workers fail on it) or that was built under another base IRI."""
     try:
         current_store(data_dir)
     except BuildError:
@@ -348,7 +381,8 @@ def ensure_local_store(data_dir: Path, base_iri: str) -> None:
             build_store(data_dir, base_iri, corpus_folders(("packaged",)))
         except BuildError as error:
             fail(f"build failed: {error}")
-    built_base = current_store(data_dir).metadata.get("base_iri")
+    info, _ = live_store(data_dir)
+    built_base = info.metadata.get("base_iri")
     if built_base and built_base != MintedIris(base_iri).base:
         fail(
             f"the store in {data_dir} was built with --base-iri {built_base}; serve with that "

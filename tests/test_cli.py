@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -187,6 +188,17 @@ def test_a_misspelt_query_form_names_the_forms(cli, built: BuildReport, data_dir
     )
 
 
+def test_export_into_a_missing_folder_is_one_line(
+    cli, built: BuildReport, data_dir: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "missing" / "dump.nq"
+    result = cli("export", "--format", "nquads", "-o", str(output), "--data-dir", str(data_dir))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: cannot write {output}: the folder {tmp_path / 'missing'} does not exist\n"
+    )
+
+
 @pytest.mark.parametrize("port", ["-5", "0", "99999"])
 def test_serve_refuses_a_port_outside_1_to_65535(cli, port: str) -> None:
     result = cli("serve", "--port", port)
@@ -210,3 +222,84 @@ def test_serve_on_a_port_in_use_names_the_address(built: BuildReport, data_dir: 
         f"error: 127.0.0.1:{port} is already in use: stop the server listening there, or choose "
         "another --port\n"
     )
+
+
+@pytest.fixture
+def link_to_a_folder(tmp_path: Path) -> Path:
+    """A data directory whose data/current points to a folder that is not a store."""
+    data = tmp_path / "data"
+    (data / "not-a-store").mkdir(parents=True)
+    (data / "current").symlink_to("not-a-store")
+    return data
+
+
+@pytest.fixture
+def store_of_garbage(built: BuildReport, data_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the built data directory whose live store's files all hold garbage."""
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy, symlinks=True)
+    for path in (copy / "current").iterdir():
+        path.write_bytes(b"garbage\n")
+    return copy
+
+
+@pytest.fixture
+def store_with_damaged_blocks(built: BuildReport, data_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the built data directory whose store opens, but whose large table files have
+    their first halves inverted: reading them fails the blocks' checksums."""
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy, symlinks=True)
+    tables = [path for path in (copy / "current").glob("*.sst") if path.stat().st_size > 65536]
+    assert tables
+    for path in tables:
+        data = path.read_bytes()
+        half = len(data) // 2
+        path.write_bytes(bytes(byte ^ 0xFF for byte in data[:half]) + data[half:])
+    return copy
+
+
+DAMAGED_STORE_COMMANDS = [
+    ("query", "ASK { ?s ?p ?o }"),
+    ("export", "--format", "nquads"),
+    ("stats",),
+    ("serve",),
+]
+
+
+@pytest.mark.parametrize("command", DAMAGED_STORE_COMMANDS, ids=lambda command: command[0])
+def test_a_link_to_a_folder_that_is_not_a_store_is_one_line(
+    cli, link_to_a_folder: Path, command: tuple[str, ...]
+) -> None:
+    result = cli(*command, "--data-dir", str(link_to_a_folder))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: the store in {link_to_a_folder} cannot be read: IO error: No such file or "
+        "directory: While opening a file for sequentially reading: "
+        f"{link_to_a_folder}/not-a-store/CURRENT: No such file or directory; run 'homs-kg build' "
+        "to build a new one\n"
+    )
+
+
+@pytest.mark.parametrize("command", DAMAGED_STORE_COMMANDS, ids=lambda command: command[0])
+def test_a_store_of_garbage_files_is_one_line(
+    cli, store_of_garbage: Path, command: tuple[str, ...]
+) -> None:
+    result = cli(*command, "--data-dir", str(store_of_garbage))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: the store in {store_of_garbage} cannot be read: Corruption: CURRENT file "
+        "corrupted; run 'homs-kg build' to build a new one\n"
+    )
+
+
+def test_export_of_a_store_with_damaged_blocks_is_one_line(
+    cli, store_with_damaged_blocks: Path
+) -> None:
+    result = cli("export", "--format", "nquads", "--data-dir", str(store_with_damaged_blocks))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"error: reading the store in {store_with_damaged_blocks} failed: Corruption: block "
+        "checksum mismatch"
+    )
+    assert result.stderr.endswith("; run 'homs-kg build' to build a new one\n")
+    assert result.stderr.count("\n") == 1
