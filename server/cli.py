@@ -10,8 +10,8 @@ from typing import Any, NoReturn
 import click
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, serialize
 
+from homs_kg.graph.build import BuildReport, check
 from homs_kg.graph.build import build as build_store
-from homs_kg.graph.build import check
 from homs_kg.graph.errors import BuildError
 from homs_kg.graph.resources import corpus_dir
 from homs_kg.graph.store import StoreInfo, current_store, new_build_id
@@ -59,6 +59,7 @@ UPDATE_OPERATIONS = {
 }
 BUILD_ONLY = ("corpus", "store_gsp")  # the settings only build reads
 SERVE_SETTINGS = tuple(name for name in SETTINGS if name not in BUILD_ONLY)
+BUILD_FAILED = "build failed, the live store is unchanged"
 REBUILD = "run 'homs-kg build' to build a new one"
 
 
@@ -117,22 +118,45 @@ def build(
     data_dir: Path, base_iri: str, corpus: tuple[str, ...], store: str, store_gsp: str
 ) -> None:
     """Build the graph, validate it and swap it into the store (or load a remote --store)."""
+    folders = corpus_folders(corpus)
+    if not store:
+        click.echo("\n".join(build_local(data_dir, base_iri, folders).lines()))
+        return
+    target = store_gsp or gsp_url_for(store)
+    click.echo("\n".join(build_remote(target, base_iri, folders).lines()))
+    click.echo(f"loaded into {target}")
+
+
+def build_local(data_dir: Path, base_iri: str, folders: list[Path]) -> BuildReport:
+    """Build into the data directory's store; one clear line naming what failed."""
     try:
-        if store:
-            report = check(base_iri, corpus_folders(corpus))
-            if not report.shacl.conforms:
-                raise BuildError(report.shacl.summary())
-            load_remote(store_gsp or gsp_url_for(store), report.dataset.quads,
-                        report.dataset.iris, new_build_id())  # fmt: skip
-        else:
-            report = build_store(data_dir, base_iri, corpus_folders(corpus))
-    except BuildError as error:
-        fail(f"build failed, the live store is unchanged: {error}")
+        return build_store(data_dir, base_iri, folders)
+    except (BuildError, UnicodeDecodeError) as error:
+        fail(corpus_failure(error))
+    except (OSError, RuntimeError) as error:
+        fail(f"{BUILD_FAILED}: cannot write the store in {data_dir}: {error}")
+
+
+def build_remote(gsp_url: str, base_iri: str, folders: list[Path]) -> BuildReport:
+    """Check the corpus, then load it into the remote store through the Graph Store Protocol."""
+    try:
+        report = check(base_iri, folders)
+    except (BuildError, UnicodeDecodeError) as error:
+        fail(corpus_failure(error))
+    if not report.shacl.conforms:
+        fail(f"{BUILD_FAILED}: {report.shacl.summary()}")
+    try:
+        load_remote(gsp_url, report.dataset.quads, report.dataset.iris, new_build_id())
     except (RuntimeError, OSError) as error:
         fail(f"loading the remote store failed: {error}")
-    click.echo("\n".join(report.lines()))
-    if store:
-        click.echo(f"loaded into {store_gsp or gsp_url_for(store)}")
+    return report
+
+
+def corpus_failure(error: BuildError | UnicodeDecodeError) -> str:
+    """Why the corpus could not be built (the reader leaves a file that is not UTF-8 unnamed)."""
+    if isinstance(error, UnicodeDecodeError):
+        return f"{BUILD_FAILED}: a corpus file is not UTF-8 text ({error})"
+    return f"{BUILD_FAILED}: {error}"
 
 
 @main.command()
@@ -377,10 +401,7 @@ def ensure_local_store(data_dir: Path, base_iri: str) -> None:
         current_store(data_dir)
     except BuildError:
         click.echo(f"no store in {data_dir}: building it first", err=True)
-        try:
-            build_store(data_dir, base_iri, corpus_folders(("packaged",)))
-        except BuildError as error:
-            fail(f"build failed: {error}")
+        build_local(data_dir, base_iri, corpus_folders(("packaged",)))
     info, _ = live_store(data_dir)
     built_base = info.metadata.get("base_iri")
     if built_base and built_base != MintedIris(base_iri).base:

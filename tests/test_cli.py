@@ -199,6 +199,29 @@ def test_export_into_a_missing_folder_is_one_line(
     )
 
 
+def test_build_that_cannot_write_its_store_says_so(cli, tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    data = tmp_path / "a-file" / "data"
+    result = cli("build", "--data-dir", str(data))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: build failed, the live store is unchanged: cannot write the store in "
+        f"{data}: [Errno 20] Not a directory: '{data}'\n"
+    )
+
+
+def test_build_of_a_corpus_file_that_is_not_utf8_says_so(
+    cli, corpus_copy: Path, tmp_path: Path
+) -> None:
+    (corpus_copy / "annotations" / "homs-2017-05-21.yaml").write_bytes(b"\xff\xfe source: x\n")
+    result = cli("build", "--corpus", str(corpus_copy), "--data-dir", str(tmp_path / "data"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: build failed, the live store is unchanged: a corpus file is not UTF-8 text "
+        "('utf-8' codec can't decode byte 0xff in position 0: invalid start byte)\n"
+    )
+
+
 @pytest.mark.parametrize("port", ["-5", "0", "99999"])
 def test_serve_refuses_a_port_outside_1_to_65535(cli, port: str) -> None:
     result = cli("serve", "--port", port)
