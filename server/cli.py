@@ -1,4 +1,5 @@
-"""The ``homs-kg`` command line: build, validate, query, export, stats."""
+"""The ``homs-kg`` command line. ``homs-kg --help`` lists its commands, and so does the table
+in README.md's "Command line" section (tests/test_commands_documented.py keeps it complete)."""
 
 from __future__ import annotations
 
