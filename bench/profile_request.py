@@ -94,9 +94,9 @@ def main() -> None:
     from homs_kg.graph.store import current_path
     from homs_kg.server.app import create_app
     from homs_kg.server.catalogue.queries import load_catalogue
-    from homs_kg.server.config import ServerConfig
     from homs_kg.server.engine.evaluation import QueryJob, evaluate
     from homs_kg.server.engine.federation.calls import ServicePolicy
+    from homs_kg.server.settings import ServerConfig
 
     queries = [(q.name, q.text) for q in load_catalogue() if not SERVICE.search(q.text)]
     if args.queries:

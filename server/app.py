@@ -11,12 +11,12 @@ from werkzeug.routing import MapAdapter
 
 from homs_kg.server.catalogue.query_ui import ui
 from homs_kg.server.catalogue.views import catalogue
-from homs_kg.server.config import ServerConfig
 from homs_kg.server.engine.workers import Limits
 from homs_kg.server.linked_data.views import linked_data
 from homs_kg.server.pages.views import pages
 from homs_kg.server.search.labels import search_blueprint
 from homs_kg.server.search.reconcile import reconcile
+from homs_kg.server.settings import ServerConfig
 from homs_kg.server.sparql.description import description
 from homs_kg.server.sparql.protocol import sparql
 from homs_kg.server.stores.build_cache import BuildCache
@@ -101,8 +101,8 @@ def create_app(config: ServerConfig | None = None, store: SparqlStore | None = N
 def open_store(config: ServerConfig) -> SparqlStore:
     """The store the configuration names: a remote SPARQL store, or the embedded one."""
     store: SparqlStore
-    if config.store_url:
-        store = RemoteStore(config.store_url, config.base_iri, config.timeout, config.max_rows,
+    if config.store:
+        store = RemoteStore(config.store, config.base_iri, config.timeout, config.max_rows,
                             config.service_policy)  # fmt: skip
     else:
         limits = Limits(config.timeout, config.max_rows, config.worker_memory_mb * 2**20,

@@ -1,31 +1,32 @@
-"""The ``homs-kg`` command line: build, validate, query, export, stats."""
+"""The ``homs-kg`` command line. ``homs-kg --help`` lists its commands, and so does the table
+in README.md's "Command line" section (tests/test_commands_documented.py keeps it complete)."""
 
 from __future__ import annotations
 
 import sys
 import time
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
-from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, serialize
+from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, serialize
 
+from homs_kg.graph.build import BuildReport, check
 from homs_kg.graph.build import build as build_store
-from homs_kg.graph.build import check
 from homs_kg.graph.errors import BuildError
 from homs_kg.graph.resources import corpus_dir
-from homs_kg.graph.store import current_store, new_build_id, open_store
+from homs_kg.graph.store import StoreInfo, current_store, new_build_id
 from homs_kg.graph.vocabulary import DEFAULT_BASE_IRI, MintedIris
 from homs_kg.server.catalogue.queries import find_query, load_catalogue
-from homs_kg.server.config import ServerConfig
 from homs_kg.server.engine.federation.bound_join import ServiceFailed, resolve_services
-from homs_kg.server.engine.federation.calls import ServicePolicy, ServiceRefused, call_services
+from homs_kg.server.engine.federation.calls import ServiceRefused, call_services
 from homs_kg.server.engine.federation.wikidata_linking import (
     LinkingFailed,
     find_candidates,
     write_review,
 )
-from homs_kg.server.engine.syntax import QuerySyntaxError
-from homs_kg.server.settings import option
+from homs_kg.server.engine.syntax import QueryReader, QuerySyntaxError, Token, tokenize
+from homs_kg.server.settings import FEDERATION, SETTINGS, ServerConfig, option, options
 from homs_kg.server.stores.remote import gsp_url_for, load_remote
 from homs_kg.server.tables import render_table
 
@@ -43,6 +44,24 @@ EXPORT_FORMATS = {
     "jsonld": RdfFormat.JSON_LD,
 }
 UNION_OF_GRAPHS = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+# the words a SPARQL 1.1 Update operation starts with
+UPDATE_OPERATIONS = {
+    "INSERT",
+    "DELETE",
+    "WITH",
+    "LOAD",
+    "CLEAR",
+    "CREATE",
+    "DROP",
+    "COPY",
+    "MOVE",
+    "ADD",
+}
+BUILD_ONLY = ("corpus", "store_gsp")  # the settings only build reads
+SERVE_SETTINGS = tuple(name for name in SETTINGS if name not in BUILD_ONLY)
+BUILD_FAILED = "build failed, the live store is unchanged"
+REBUILD = "run 'homs-kg build' to build a new one"
 
 
 def corpus_folders(names: tuple[str, ...]) -> list[Path]:
@@ -50,37 +69,38 @@ def corpus_folders(names: tuple[str, ...]) -> list[Path]:
     return [corpus_dir() if name == "packaged" else Path(name) for name in names]
 
 
-def federation_options(command):
-    """The outbound SERVICE settings, shared by query and serve."""
-    for name in ("user_agent", "service_bind_rows", "service_timeout", "service_map",
-                 "service_allow"):  # fmt: skip
-        command = option(name)(command)
-    return command
-
-
-def service_policy(
-    service_allow: tuple[str, ...], service_map: tuple[str, ...], service_timeout: float,
-    user_agent: str, service_bind_rows: int,
-) -> ServicePolicy:  # fmt: skip
-    """The SERVICE policy of the flags; a malformed --service-map is one clear error."""
-    mapping = {}
-    for entry in service_map:
-        iri, equals, url = entry.partition("=")
-        if not equals or not url.startswith(("http://", "https://")):
-            fail(f"--service-map takes IRI=URL with an http(s) URL, not {entry!r}")
-        mapping[iri] = url
-    return ServicePolicy(tuple(service_allow), mapping, service_timeout, user_agent,
-                         service_bind_rows)  # fmt: skip
-
-
 def one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """One clear line on stderr and exit status 1: never a traceback for bad input."""
     click.echo(f"error: {one_line(message)}", err=True)
     sys.exit(1)
+
+
+def configuration(settings: dict[str, Any]) -> ServerConfig:
+    """A command's settings as one configuration; a malformed value is one clear line."""
+    try:
+        return ServerConfig(**settings)
+    except ValueError as error:
+        fail(str(error))
+
+
+def live_store(data_dir: Path) -> tuple[StoreInfo, Store]:
+    """The live store, opened read-only; one clear line when there is none or it is damaged."""
+    try:
+        info = current_store(data_dir)
+        return info, Store.read_only(str(info.path))
+    except BuildError as error:
+        fail(str(error))
+    except (OSError, RuntimeError, ValueError) as error:  # RocksDB's words, or the metadata's
+        fail(f"the store in {data_dir} cannot be read: {error}; {REBUILD}")
+
+
+def reading_failed(data_dir: Path, error: Exception) -> NoReturn:
+    """A store that opened but whose files are damaged where a query reads them."""
+    fail(f"reading the store in {data_dir} failed: {error}; {REBUILD}")
 
 
 @click.group()
@@ -99,22 +119,45 @@ def build(
     data_dir: Path, base_iri: str, corpus: tuple[str, ...], store: str, store_gsp: str
 ) -> None:
     """Build the graph, validate it and swap it into the store (or load a remote --store)."""
+    folders = corpus_folders(corpus)
+    if not store:
+        click.echo("\n".join(build_local(data_dir, base_iri, folders).lines()))
+        return
+    target = store_gsp or gsp_url_for(store)
+    click.echo("\n".join(build_remote(target, base_iri, folders).lines()))
+    click.echo(f"loaded into {target}")
+
+
+def build_local(data_dir: Path, base_iri: str, folders: list[Path]) -> BuildReport:
+    """Build into the data directory's store; one clear line naming what failed."""
     try:
-        if store:
-            report = check(base_iri, corpus_folders(corpus))
-            if not report.shacl.conforms:
-                raise BuildError(report.shacl.summary())
-            load_remote(store_gsp or gsp_url_for(store), report.dataset.quads,
-                        report.dataset.iris, new_build_id())  # fmt: skip
-        else:
-            report = build_store(data_dir, base_iri, corpus_folders(corpus))
-    except BuildError as error:
-        fail(f"build failed, the live store is unchanged: {error}")
+        return build_store(data_dir, base_iri, folders)
+    except (BuildError, UnicodeDecodeError) as error:
+        fail(corpus_failure(error))
+    except (OSError, RuntimeError) as error:
+        fail(f"{BUILD_FAILED}: cannot write the store in {data_dir}: {error}")
+
+
+def build_remote(gsp_url: str, base_iri: str, folders: list[Path]) -> BuildReport:
+    """Check the corpus, then load it into the remote store through the Graph Store Protocol."""
+    try:
+        report = check(base_iri, folders)
+    except (BuildError, UnicodeDecodeError) as error:
+        fail(corpus_failure(error))
+    if not report.shacl.conforms:
+        fail(f"{BUILD_FAILED}: {report.shacl.summary()}")
+    try:
+        load_remote(gsp_url, report.dataset.quads, report.dataset.iris, new_build_id())
     except (RuntimeError, OSError) as error:
         fail(f"loading the remote store failed: {error}")
-    click.echo("\n".join(report.lines()))
-    if store:
-        click.echo(f"loaded into {store_gsp or gsp_url_for(store)}")
+    return report
+
+
+def corpus_failure(error: BuildError | UnicodeDecodeError) -> str:
+    """Why the corpus could not be built (the reader leaves a file that is not UTF-8 unnamed)."""
+    if isinstance(error, UnicodeDecodeError):
+        return f"{BUILD_FAILED}: a corpus file is not UTF-8 text ({error})"
+    return f"{BUILD_FAILED}: {error}"
 
 
 @main.command()
@@ -139,7 +182,6 @@ def read_query(query: str) -> str:
         return Path(query[1:]).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         fail(f"cannot read {query[1:]}: {error}")
-        raise  # unreachable: fail exits
 
 
 @main.command()
@@ -153,35 +195,64 @@ def read_query(query: str) -> str:
     type=click.Choice(["table", *QUERY_FORMATS]),
     help="Output format of the results.",
 )
-@option("data_dir")
-@federation_options
-def query(
-    query: str | None, name: str | None, output_format: str, data_dir: Path, **federation: object
-) -> None:
+@options("data_dir", *FEDERATION)
+def query(query: str | None, name: str | None, output_format: str, **settings: Any) -> None:
     """Run a SPARQL query (text, @file.rq, or --name NAME) over the union of the named graphs."""
-    text = catalogue_text(name, data_dir) if name else read_query(query) if query else None
+    if query and name:
+        fail("give a query or --name NAME, not both")
+    config = configuration(settings)
+    text = catalogue_text(name, config.data_dir) if name else read_query(query) if query else None
     if text is None:
         fail("give a query, @file.rq, or --name NAME")
-    policy = service_policy(**federation)  # type: ignore[arg-type]
+    refuse_non_queries(text)
+    results = run_query(text, config)
     try:
-        store = open_store(data_dir)
-        base = current_store(data_dir).metadata.get("base_iri") or DEFAULT_BASE_IRI
-        union = {"use_default_graph_as_union": True, "base_iri": base}
+        click.echo(format_results(results, output_format), nl=False)
+    except (OSError, RuntimeError) as error:
+        fail(f"query evaluation failed: {error}")
+
+
+def refuse_non_queries(text: str) -> None:
+    """An update, or a text that starts with no query form, refused in words: the engine's parser
+    would name only the last form it tried ("expected CONSTRUCT")."""
+    start = query_start(text)
+    if start is None:
+        return  # the engine's parser says what is wrong
+    if start.text.upper() in UPDATE_OPERATIONS:
+        fail("updates are not supported (this is a read-only store)")
+    # The engine matches keywords without a word boundary, so SELECT* and ASKWHERE may be queries.
+    if not start.text.upper().startswith(QUERY_FORMS):
+        fail(f"malformed query: expected SELECT, CONSTRUCT, DESCRIBE or ASK, not {start.text!r}")
+
+
+def query_start(text: str) -> Token | None:
+    """The token after the prologue; None when there is none or the text cannot be read so far."""
+    try:
+        reader = QueryReader(text, tokenize(text))
+        reader.read_prologue()
+    except QuerySyntaxError:
+        return None
+    return reader.peek()
+
+
+def run_query(text: str, config: ServerConfig) -> object:
+    """The query's results over the union of the named graphs, its SERVICE clauses resolved."""
+    info, store = live_store(config.data_dir)
+    base = info.metadata.get("base_iri") or DEFAULT_BASE_IRI
+    policy = config.service_policy
+    union = {"use_default_graph_as_union": True, "base_iri": base}
+    try:
         resolution = resolve_services(
             text, policy, lambda local: store.query(local, **union),
             lambda requests, deadline: call_services(requests, policy, deadline),
             time.monotonic() + 3600, base,
         )  # fmt: skip
-        results = store.query(resolution.text, **union)
-    except (ServiceRefused, ServiceFailed, BuildError) as error:
+        return store.query(resolution.text, **union)
+    except (ServiceRefused, ServiceFailed) as error:
         fail(str(error))
     except (SyntaxError, QuerySyntaxError) as error:
         fail(f"malformed query: {one_line(str(error))}")
-    except OSError as error:
-        fail(f"cannot open the store in {data_dir}: {error}")
-    try:
-        click.echo(format_results(results, output_format), nl=False)
-    except OSError as error:
+    except (OSError, RuntimeError) as error:
         fail(f"query evaluation failed: {error}")
 
 
@@ -206,17 +277,17 @@ def link() -> None:
 @link.command("wikidata")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Review file to write (tab-separated, one row per candidate).")  # fmt: skip
-@option("data_dir")
-@federation_options
-def link_wikidata(out: Path, data_dir: Path, **federation: object) -> None:
+@options("data_dir", *FEDERATION)
+def link_wikidata(out: Path, **settings: Any) -> None:
     """Candidate Wikidata items for the persons, places and organisations without a link."""
-    policy = service_policy(**federation)  # type: ignore[arg-type]
+    config = configuration(settings)
+    info, store = live_store(config.data_dir)
+    base = info.metadata.get("base_iri") or DEFAULT_BASE_IRI
     try:
-        base = current_store(data_dir).metadata.get("base_iri") or DEFAULT_BASE_IRI
-        entities, candidates = find_candidates(open_store(data_dir), MintedIris(base).hkg.iri,
-                                               policy)  # fmt: skip
+        entities, candidates = find_candidates(store, MintedIris(base).hkg.iri,
+                                               config.service_policy)  # fmt: skip
         write_review(candidates, out)
-    except (ServiceRefused, LinkingFailed, BuildError) as error:
+    except (ServiceRefused, LinkingFailed) as error:
         fail(str(error))
     except OSError as error:
         fail(f"cannot write {out}: {error}")
@@ -258,129 +329,82 @@ def format_results(results: object, output_format: str) -> str:
 @option("data_dir")
 def export(export_format: str, output: Path | None, data_dir: Path) -> None:
     """Export the whole dataset."""
-    rdf_format = EXPORT_FORMATS[export_format]
-    try:
-        info = current_store(data_dir)
-        store = open_store(data_dir)
-    except BuildError as error:
-        fail(str(error))
+    if output is not None and not output.parent.is_dir():
+        fail(f"cannot write {output}: the folder {output.parent} does not exist")
+    info, store = live_store(data_dir)
     prefixes = MintedIris(info.metadata.get("base_iri", "")).prefixes()
-    if rdf_format.supports_datasets:
-        data = store.dump(format=rdf_format, prefixes=prefixes)
-    else:
-        data = serialize(store.query(UNION_OF_GRAPHS), format=rdf_format, prefixes=prefixes)
+    try:
+        data = dataset_bytes(store, EXPORT_FORMATS[export_format], prefixes)
+    except (OSError, RuntimeError) as error:
+        reading_failed(data_dir, error)
     if output is None:
         sys.stdout.buffer.write(data)
-    else:
+        return
+    try:
         output.write_bytes(data)
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+
+
+def dataset_bytes(store: Store, rdf_format: RdfFormat, prefixes: dict[str, str]) -> bytes:
+    """The whole dataset; the union of its graphs in a format without named graphs."""
+    if rdf_format.supports_datasets:
+        return store.dump(format=rdf_format, prefixes=prefixes)
+    return serialize(store.query(UNION_OF_GRAPHS), format=rdf_format, prefixes=prefixes)
 
 
 @main.command()
 @option("data_dir")
 def stats(data_dir: Path) -> None:
     """Counts of the live store: quads per named graph and instances per class."""
+    info, store = live_store(data_dir)
     try:
-        info = current_store(data_dir)
-        store = open_store(data_dir)
-    except BuildError as error:
-        fail(str(error))
+        tables = count_tables(store, MintedIris(info.metadata.get("base_iri", "")))
+    except (OSError, RuntimeError) as error:
+        reading_failed(data_dir, error)
     click.echo(f"store: {info.path} (build {info.build_id})")
+    click.echo("\n".join(tables))
+
+
+def count_tables(store: Store, iris: MintedIris) -> list[str]:
+    """Quads per named graph, and instances per class of the ontology outside its own graph."""
     per_graph = store.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
     )
-    click.echo(render_table(per_graph))
-    iris = MintedIris(info.metadata.get("base_iri", ""))
     ontology = iris.graph("ontology").value
     per_class = store.query(
         "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } "
         f'FILTER(STRSTARTS(STR(?class), "{iris.hkg.iri}") && ?g != <{ontology}>)'
         " } GROUP BY ?class ORDER BY ?class"
     )
-    click.echo(render_table(per_class))
+    return [render_table(per_graph), render_table(per_class)]
 
 
 @main.command()
-@option("host")
-@option("port")
-@option("data_dir")
-@option("base_iri")
-@option("timeout")
-@option("threads")
-@option("query_workers")
-@option("max_rows")
-@option("max_request_bytes")
-@option("worker_memory_mb")
-@option("long_queries")
-@option("client_concurrency")
-@option("result_cache_mb")
-@option("service_cache_seconds")
-@option("spool_mb")
-@option("send_timeout")
-@option("header_timeout")
-@option("client_connections")
-@option("max_connections")
-@option("store")
-@federation_options
-def serve(
-    host: str,
-    port: int,
-    data_dir: Path,
-    base_iri: str,
-    timeout: float,
-    threads: int,
-    query_workers: int,
-    max_rows: int,
-    max_request_bytes: int,
-    worker_memory_mb: int,
-    long_queries: int,
-    client_concurrency: int,
-    result_cache_mb: int,
-    service_cache_seconds: int,
-    spool_mb: int,
-    send_timeout: float,
-    header_timeout: float,
-    client_connections: int,
-    max_connections: int,
-    store: str,
-    **federation: object,
-) -> None:
+@options(*SERVE_SETTINGS)
+def serve(**settings: Any) -> None:
     """Serve the SPARQL endpoint (building the store first if there is none)."""
-    from homs_kg.server.web.http_server import ConnectionLimits
-    from homs_kg.server.web.serving import run_server
+    from homs_kg.server.web.serving import CannotListen, run_server
 
-    config = ServerConfig(
-        data_dir=data_dir,
-        base_iri=base_iri,
-        timeout=timeout,
-        query_workers=query_workers,
-        max_rows=max_rows,
-        max_request_bytes=max_request_bytes,
-        service_policy=service_policy(**federation),
-        worker_memory_mb=worker_memory_mb,
-        long_queries=long_queries,
-        client_concurrency=client_concurrency,
-        result_cache_mb=result_cache_mb,
-        service_cache_seconds=service_cache_seconds,
-        spool_mb=spool_mb,
-        store_url=store,
-    )
-    if not store:
-        ensure_local_store(data_dir, base_iri)
-    limits = ConnectionLimits(send_timeout, header_timeout, client_connections, max_connections)
-    run_server(config, host, port, threads, limits)
+    config = configuration(settings)
+    if not config.store:
+        ensure_local_store(config.data_dir, config.base_iri)
+    try:
+        run_server(config)
+    except CannotListen as error:
+        fail(str(error))
 
 
 def ensure_local_store(data_dir: Path, base_iri: str) -> None:
-    """Build the embedded store when there is none; refuse one built under another base IRI."""
+    """Build the embedded store when there is none; refuse one that cannot be read (before the
+    query workers fail on it) or that was built under another base IRI."""
     try:
         current_store(data_dir)
     except BuildError:
         click.echo(f"no store in {data_dir}: building it first", err=True)
-        try:
-            build_store(data_dir, base_iri, corpus_folders(("packaged",)))
-        except BuildError as error:
-            fail(f"build failed: {error}")
-    built_base = current_store(data_dir).metadata.get("base_iri")
+        build_local(data_dir, base_iri, corpus_folders(("packaged",)))
+    info, _ = live_store(data_dir)
+    built_base = info.metadata.get("base_iri")
     if built_base and built_base != MintedIris(base_iri).base:
         fail(
             f"the store in {data_dir} was built with --base-iri {built_base}; serve with that "

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -152,3 +156,173 @@ def test_serve_refuses_a_store_built_with_another_base(
     result = cli("serve", "--data-dir", str(data_dir), "--base-iri", "https://example.org/")
     assert result.exit_code == 1
     assert "was built with --base-iri http://127.0.0.1:8000/" in result.output
+
+
+def test_query_text_with_a_name_is_refused(cli, built: BuildReport, data_dir: Path) -> None:
+    result = cli("query", PERSONS_QUERY, "--name", "event-timeline", "--data-dir", str(data_dir))
+    assert result.exit_code == 1
+    assert result.stderr == "error: give a query or --name NAME, not both\n"
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "PREFIX ex: <http://example.org/> DELETE WHERE { ?s ex:p ?o }",
+        "load <http://example.org/data.ttl>",
+    ],
+)
+def test_an_update_is_refused_as_unsupported(
+    cli, built: BuildReport, data_dir: Path, update: str
+) -> None:
+    result = cli("query", update, "--data-dir", str(data_dir))
+    assert result.exit_code == 1
+    assert result.stderr == "error: updates are not supported (this is a read-only store)\n"
+
+
+def test_a_misspelt_query_form_names_the_forms(cli, built: BuildReport, data_dir: Path) -> None:
+    result = cli("query", "SELEKT ?s WHERE { ?s ?p ?o }", "--data-dir", str(data_dir))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: malformed query: expected SELECT, CONSTRUCT, DESCRIBE or ASK, not 'SELEKT'\n"
+    )
+
+
+def test_export_into_a_missing_folder_is_one_line(
+    cli, built: BuildReport, data_dir: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "missing" / "dump.nq"
+    result = cli("export", "--format", "nquads", "-o", str(output), "--data-dir", str(data_dir))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: cannot write {output}: the folder {tmp_path / 'missing'} does not exist\n"
+    )
+
+
+def test_build_that_cannot_write_its_store_says_so(cli, tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    data = tmp_path / "a-file" / "data"
+    result = cli("build", "--data-dir", str(data))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: build failed, the live store is unchanged: cannot write the store in "
+        f"{data}: [Errno 20] Not a directory: '{data}'\n"
+    )
+
+
+def test_build_of_a_corpus_file_that_is_not_utf8_says_so(
+    cli, corpus_copy: Path, tmp_path: Path
+) -> None:
+    (corpus_copy / "annotations" / "homs-2017-05-21.yaml").write_bytes(b"\xff\xfe source: x\n")
+    result = cli("build", "--corpus", str(corpus_copy), "--data-dir", str(tmp_path / "data"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: build failed, the live store is unchanged: a corpus file is not UTF-8 text "
+        "('utf-8' codec can't decode byte 0xff in position 0: invalid start byte)\n"
+    )
+
+
+@pytest.mark.parametrize("port", ["-5", "0", "99999"])
+def test_serve_refuses_a_port_outside_1_to_65535(cli, port: str) -> None:
+    result = cli("serve", "--port", port)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: Invalid value for '--port' (env var: 'HOMS_KG_PORT'): {port} is not in the "
+        "range 1<=x<=65535.\n"
+    )
+
+
+def test_serve_on_a_port_in_use_names_the_address(built: BuildReport, data_dir: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        serve = [sys.executable, "-m", "homs_kg.server.cli", "serve", "--port", str(port),
+                 "--data-dir", str(data_dir)]  # fmt: skip
+        result = subprocess.run(serve, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: 127.0.0.1:{port} is already in use: stop the server listening there, or choose "
+        "another --port\n"
+    )
+
+
+@pytest.fixture
+def link_to_a_folder(tmp_path: Path) -> Path:
+    """A data directory whose data/current points to a folder that is not a store."""
+    data = tmp_path / "data"
+    (data / "not-a-store").mkdir(parents=True)
+    (data / "current").symlink_to("not-a-store")
+    return data
+
+
+@pytest.fixture
+def store_of_garbage(built: BuildReport, data_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the built data directory whose live store's files all hold garbage."""
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy, symlinks=True)
+    for path in (copy / "current").iterdir():
+        path.write_bytes(b"garbage\n")
+    return copy
+
+
+@pytest.fixture
+def store_with_damaged_blocks(built: BuildReport, data_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the built data directory whose store opens, but whose large table files have
+    their first halves inverted: reading them fails the blocks' checksums."""
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy, symlinks=True)
+    tables = [path for path in (copy / "current").glob("*.sst") if path.stat().st_size > 65536]
+    assert tables
+    for path in tables:
+        data = path.read_bytes()
+        half = len(data) // 2
+        path.write_bytes(bytes(byte ^ 0xFF for byte in data[:half]) + data[half:])
+    return copy
+
+
+DAMAGED_STORE_COMMANDS = [
+    ("query", "ASK { ?s ?p ?o }"),
+    ("export", "--format", "nquads"),
+    ("stats",),
+    ("serve",),
+]
+
+
+@pytest.mark.parametrize("command", DAMAGED_STORE_COMMANDS, ids=lambda command: command[0])
+def test_a_link_to_a_folder_that_is_not_a_store_is_one_line(
+    cli, link_to_a_folder: Path, command: tuple[str, ...]
+) -> None:
+    result = cli(*command, "--data-dir", str(link_to_a_folder))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: the store in {link_to_a_folder} cannot be read: IO error: No such file or "
+        "directory: While opening a file for sequentially reading: "
+        f"{link_to_a_folder}/not-a-store/CURRENT: No such file or directory; run 'homs-kg build' "
+        "to build a new one\n"
+    )
+
+
+@pytest.mark.parametrize("command", DAMAGED_STORE_COMMANDS, ids=lambda command: command[0])
+def test_a_store_of_garbage_files_is_one_line(
+    cli, store_of_garbage: Path, command: tuple[str, ...]
+) -> None:
+    result = cli(*command, "--data-dir", str(store_of_garbage))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: the store in {store_of_garbage} cannot be read: Corruption: CURRENT file "
+        "corrupted; run 'homs-kg build' to build a new one\n"
+    )
+
+
+def test_export_of_a_store_with_damaged_blocks_is_one_line(
+    cli, store_with_damaged_blocks: Path
+) -> None:
+    result = cli("export", "--format", "nquads", "--data-dir", str(store_with_damaged_blocks))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"error: reading the store in {store_with_damaged_blocks} failed: Corruption: block "
+        "checksum mismatch"
+    )
+    assert result.stderr.endswith("; run 'homs-kg build' to build a new one\n")
+    assert result.stderr.count("\n") == 1

@@ -350,7 +350,7 @@ def test_an_answer_given_across_a_swap_is_not_revalidated_as_current(
     references: dict[str, Reference], tmp_path: Path
 ) -> None:
     from homs_kg.server.app import create_app
-    from homs_kg.server.config import ServerConfig
+    from homs_kg.server.settings import ServerConfig
 
     data_dir = fresh_copy(references["packaged"], tmp_path / "data")
     second = add_store(data_dir, references["second"], seconds_later=5)

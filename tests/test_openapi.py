@@ -10,9 +10,9 @@ import schemathesis
 from flask import Flask
 
 from homs_kg.server.app import create_app
-from homs_kg.server.config import ServerConfig
 from homs_kg.server.engine.formats import FORMAT_NAMES, GRAPH_FORMATS, SOLUTION_FORMATS, essence
 from homs_kg.server.linked_data.things import DOCUMENTS
+from homs_kg.server.settings import ServerConfig
 from homs_kg.server.web.api_docs import JSON, api_response, documented, query_parameter
 from homs_kg.server.web.openapi import OPENAPI_PATH, Schema, openapi_document, operations
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from homs_kg.server.app import create_app
-from homs_kg.server.config import ServerConfig
 from homs_kg.server.engine.evaluation import (
     Busy,
     QueryReply,
@@ -18,6 +17,7 @@ from homs_kg.server.engine.evaluation import (
     SpoolFull,
     WorkerCrashed,
 )
+from homs_kg.server.settings import ServerConfig
 
 
 class OverloadedStore:

@@ -19,7 +19,7 @@ from homs_kg.graph.resources import queries_dir
 from homs_kg.server.app import create_app
 from homs_kg.server.catalogue import query_page
 from homs_kg.server.catalogue import query_ui as ui_module
-from homs_kg.server.config import ServerConfig
+from homs_kg.server.settings import ServerConfig
 
 from .conftest import BASE, LiveServer
 

@@ -23,10 +23,10 @@ from werkzeug.test import TestResponse
 
 from homs_kg.graph.build import BuildReport
 from homs_kg.server.app import create_app
-from homs_kg.server.config import ServerConfig
 from homs_kg.server.engine.evaluation import QueryJob, QueryReply
 from homs_kg.server.search.label_index import MAX_QUERY_CHARS
 from homs_kg.server.search.reconcile import BATCH_SIZE, MAX_TYPES
+from homs_kg.server.settings import ServerConfig
 
 from .conftest import BASE, LiveServer
 

@@ -9,7 +9,7 @@ from typing import TypeVar
 from flask import current_app
 
 from homs_kg.graph.vocabulary import MintedIris
-from homs_kg.server.config import ServerConfig
+from homs_kg.server.settings import ServerConfig
 from homs_kg.server.stores.build_cache import BuildCache
 from homs_kg.server.stores.interface import SparqlStore
 from homs_kg.server.web.client_limits import ClientLimiter
