@@ -38,7 +38,6 @@ no pyoxigraph terms), about 10 million quads in a few minutes.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import gzip
 import random
@@ -48,6 +47,8 @@ import time
 from calendar import monthrange
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import click
 
 from homs_kg.graph import vocabulary
 
@@ -294,7 +295,7 @@ def parse_size(text: str) -> int:
     """``1M``, ``10m``, ``250k``, ``1500000`` -> a number of quads."""
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*", text)
     if not match:
-        raise argparse.ArgumentTypeError(f"not a size: {text!r} (use e.g. 250k, 1M, 10M)")
+        raise ValueError(f"not a size: {text!r} (use e.g. 250k, 1M, 10M)")
     scale = {"": 1, "k": 1_000, "m": 1_000_000}[match.group(2).lower()]
     return int(float(match.group(1)) * scale)
 
@@ -1054,49 +1055,57 @@ def generate(
     }
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--triples",
-        type=parse_size,
-        required=True,
-        help="target number of quads: 1M, 10M, 250k ...",
-    )
-    parser.add_argument("-o", "--output", type=Path, required=True, help="the .nq.gz to write")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--base-iri", default=DEFAULT_BASE)
-    parser.add_argument(
-        "--check",
-        type=int,
-        default=0,
-        metavar="N",
-        help="then validate the real data and the first N synthetic sources with the project's "
-        "SHACL shapes (ontology/shapes.ttl) and check every evidence offset against the text",
-    )
-    parser.add_argument(
-        "--shared-declarations",
-        choices=["builder", "once"],
-        default="builder",
-        help="builder (default): a shared entity's types and English label are written again in "
-        "every source graph that mentions it, as graph/dataset.py does; once: only in the first "
-        "(later sources add their evidence and facts only), to measure without the duplicates "
-        "that the first gives in a union default graph that keeps one copy per graph",
-    )
-    args = parser.parse_args(argv)
-    summary = generate(
-        args.triples,
-        args.output,
-        args.seed,
-        args.base_iri,
-        redeclare=args.shared_declarations == "builder",
-    )
+def size_option(_context: click.Context, _parameter: click.Parameter, text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--triples",
+    required=True,
+    callback=size_option,
+    help="target number of quads: 1M, 10M, 250k ...",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="the .nq.gz to write"
+)
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--base-iri", default=DEFAULT_BASE, show_default=True)
+@click.option(
+    "--check",
+    "check_sources",
+    type=int,
+    default=0,
+    metavar="N",
+    help="then validate the real data and the first N synthetic sources with the "
+    "project's SHACL shapes (ontology/shapes.ttl) and check every evidence offset "
+    "against the text",
+)
+@click.option(
+    "--shared-declarations",
+    type=click.Choice(["builder", "once"]),
+    default="builder",
+    help="builder (default): a shared entity's types and English label are written "
+    "again in every source graph that mentions it, as graph/dataset.py does; once: only "
+    "in the first (later sources add their evidence and facts only), to measure without "
+    "the duplicates that the first gives in a union default graph that keeps one copy "
+    "per graph",
+)
+def main(triples: int, output: Path, seed: int, base_iri: str, check_sources: int,
+         shared_declarations: str) -> None:  # fmt: skip
+    """Synthetic sources shaped like the real graph, written as gzipped N-Quads."""
+    summary = generate(triples, output, seed, base_iri,
+                       redeclare=shared_declarations == "builder")  # fmt: skip
     print(
         f"{summary['quads']:,} quads ({summary['real_quads']:,} real, "
         f"{summary['synthetic_sources']} synthetic sources) in {summary['seconds']} s: "
         f"{summary['path']}"
     )
-    if args.check:
-        check(args.output, args.check, args.base_iri)
+    if check_sources:
+        check(output, check_sources, base_iri)
 
 
 def check(path: Path, sources: int, base: str) -> None:

@@ -23,37 +23,42 @@ writing the Turtle dump), so that the server can still be measured over a store 
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
+import os
 import resource
 import time
 from pathlib import Path
+from typing import BinaryIO
 
-from pyoxigraph import RdfFormat, parse
+import click
+from pyoxigraph import RdfFormat, Store, parse
 
 import homs_kg.graph.store as store_module
 from homs_kg.graph.vocabulary import MintedIris
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data-dir", type=Path, required=True)
-    parser.add_argument("--file", type=Path, required=True)
-    parser.add_argument("--base-iri", default="http://127.0.0.1:8000/")
-    parser.add_argument(
-        "--streamed",
-        action="store_true",
-        help="Store.bulk_load from the file instead of write_store (no dumps)",
-    )
-    args = parser.parse_args()
-    if args.streamed:
-        streamed(args.data_dir, args.file, args.base_iri)
-        return
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", type=click.Path(path_type=Path), required=True)
+@click.option("--file", "path", type=click.Path(path_type=Path, exists=True), required=True)
+@click.option("--base-iri", default="http://127.0.0.1:8000/", show_default=True)
+@click.option(
+    "--streamed",
+    is_flag=True,
+    help="Store.bulk_load from the file instead of write_store (no dumps)",
+)
+def main(data_dir: Path, path: Path, base_iri: str, streamed: bool) -> None:
+    """Load an N-Quads file into a homs-kg data directory with the project's own store writer."""
+    if streamed:
+        streamed_load(data_dir, path, base_iri)
+    else:
+        write_store_load(data_dir, path, base_iri)
 
+
+def write_store_load(data_dir: Path, path: Path, base_iri: str) -> None:
+    """Parse the file, then ``write_store`` it (the dumps timed apart); prints the figures."""
     started = time.perf_counter()
-    opener = gzip.open if args.file.suffix == ".gz" else open
-    with opener(args.file, "rb") as data:
+    with open_data(path) as data:
         quads = list(parse(data, format=RdfFormat.N_QUADS))
     parsed = time.perf_counter()
 
@@ -68,22 +73,8 @@ def main() -> None:
             timings["dumps_s"] += time.perf_counter() - begin
 
     store_module.write_dumps = timed_dumps
-    iris = MintedIris(args.base_iri)
-    graphs = sorted({q.graph_name.value for q in quads if hasattr(q.graph_name, "value")})
-    source_prefix = iris.graph("").value
-    metadata = {
-        "base_iri": iris.base,
-        "quads": len(quads),
-        "sources": [
-            g[len(source_prefix) :]
-            for g in graphs
-            if g.startswith(source_prefix)
-            and g[len(source_prefix) :] not in ("ontology", "wikidata-links")
-        ],
-        "classes": {},
-        "loaded_by": "bench/load_store.py",
-    }
-    info = store_module.write_store(args.data_dir, quads, metadata, iris.prefixes())
+    iris = MintedIris(base_iri)
+    info = store_module.write_store(data_dir, quads, metadata_of(quads, iris), iris.prefixes())
     finished = time.perf_counter()
     write_store_s = finished - parsed
     print(
@@ -95,26 +86,44 @@ def main() -> None:
                 "dumps_s": round(timings["dumps_s"], 3),
                 "store_s": round(write_store_s - timings["dumps_s"], 3),
                 "total_s": round(finished - started, 3),
-                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "peak_rss_mb": peak_rss_mb(),
                 "store": str(info.path),
             }
         )
     )
 
 
-def streamed(data_dir: Path, path: Path, base_iri: str) -> None:
+def metadata_of(quads: list, iris: MintedIris) -> dict:
+    """The store's metadata, as the build writes it (its sources: the named graphs of sources)."""
+    graphs = sorted({q.graph_name.value for q in quads if hasattr(q.graph_name, "value")})
+    prefix = iris.graph("").value
+    sources = [g[len(prefix) :] for g in graphs if g.startswith(prefix)]
+    return {
+        "base_iri": iris.base,
+        "quads": len(quads),
+        "sources": [s for s in sources if s not in ("ontology", "wikidata-links")],
+        "classes": {},
+        "loaded_by": "bench/load_store.py",
+    }
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def open_data(path: Path) -> BinaryIO:
+    """The file, gunzipped if it ends with .gz."""
+    return gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+
+
+def streamed_load(data_dir: Path, path: Path, base_iri: str) -> None:
     """Stream ``path`` into a new store and swap it in, as write_store does (without dumps)."""
-    import os
-
-    from pyoxigraph import Store
-
     started = time.perf_counter()
     data_dir.mkdir(parents=True, exist_ok=True)
     build_id = store_module.new_build_id()
     building = data_dir / f".building-{build_id}"
     store = Store(str(building))
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as data:
+    with open_data(path) as data:
         store.bulk_load(input=data, format=RdfFormat.N_QUADS)
     store.flush()
     quads = len(store)
@@ -128,12 +137,7 @@ def streamed(data_dir: Path, path: Path, base_iri: str) -> None:
         "loaded_by": "bench/load_store.py --streamed",
         "build_id": build_id,
     }
-    (data_dir / f"store-{build_id}.json").write_text(json.dumps(metadata, indent=2) + "\n")
-    target = data_dir / f"store-{build_id}"
-    os.rename(building, target)
-    link = data_dir / f".current-{build_id}"
-    os.symlink(target.name, link)
-    os.replace(link, data_dir / store_module.CURRENT)
+    target = swap_in(data_dir, building, metadata)
     finished = time.perf_counter()
     print(
         json.dumps(
@@ -141,11 +145,24 @@ def streamed(data_dir: Path, path: Path, base_iri: str) -> None:
                 "quads": quads,
                 "streamed_load_s": round(loaded - started, 3),
                 "total_s": round(finished - started, 3),
-                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "peak_rss_mb": peak_rss_mb(),
                 "store": str(target),
             }
         )
     )
+
+
+def swap_in(data_dir: Path, building: Path, metadata: dict) -> Path:
+    """The store folder named for its build, its metadata beside it, and ``current`` moved to it
+    in one rename (as write_store does)."""
+    build_id = metadata["build_id"]
+    (data_dir / f"store-{build_id}.json").write_text(json.dumps(metadata, indent=2) + "\n")
+    target = data_dir / f"store-{build_id}"
+    os.rename(building, target)
+    link = data_dir / f".current-{build_id}"
+    os.symlink(target.name, link)
+    os.replace(link, data_dir / store_module.CURRENT)
+    return target
 
 
 if __name__ == "__main__":

@@ -13,10 +13,10 @@ docs/benchmark.md, "Where the time goes".)
 
 from __future__ import annotations
 
-import argparse
 import time
 from pathlib import Path
 
+import click
 from pyoxigraph import Store
 
 
@@ -34,36 +34,48 @@ def timed(store: Store, query: str, repeat: int, budget: float) -> tuple[set[str
     return found, best * 1000
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data-dir", type=Path, required=True)
-    parser.add_argument("--resource", action="append", help="resource slugs (default: homs)")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--budget", type=float, default=20.0, help="seconds per query at most")
-    parser.add_argument("--branches", action="store_true", help="also time each UNION branch")
-    args = parser.parse_args()
+def branches(query: str) -> list[tuple[str, str]]:
+    """Each branch of the document query's UNION as a query of its own, and its text."""
+    prologue, _, rest = query.partition("CONSTRUCT")
+    body = rest.split("WHERE {", 1)[1].rsplit("}", 1)[0]
+    return [
+        (
+            f"{prologue}CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {branch.strip()} }}",
+            " ".join(branch.split()),
+        )
+        for branch in body.split("\n  UNION ")
+    ]
 
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", type=click.Path(path_type=Path, exists=True), required=True)
+@click.option(
+    "--resource", "resources", multiple=True, help="resource slugs (repeatable)  [default: homs]"
+)
+@click.option("--repeat", type=int, default=5, show_default=True)
+@click.option(
+    "--budget", type=float, default=20.0, show_default=True, help="seconds per query at most"
+)
+@click.option("--branches", "by_branch", is_flag=True, help="also time each UNION branch")
+def main(
+    data_dir: Path, resources: tuple[str, ...], repeat: int, budget: float, by_branch: bool
+) -> None:
+    """Why a resource's page and RDF document are slow: the document query, branch by branch."""
     from homs_kg.graph.store import current_store
     from homs_kg.graph.vocabulary import MintedIris
     from homs_kg.server.linked_data.documents import describe_query
 
-    info = current_store(args.data_dir)
+    info = current_store(data_dir)
     iris = MintedIris(info.metadata.get("base_iri", "http://127.0.0.1:8000/"))
     store = Store.read_only(str(info.path))
     print(f"store {info.path}: {len(store):,} quads")
-    for slug in args.resource or ["homs"]:
-        iri = f"{iris.base}resource/{slug}"
-        current = describe_query(iri, iris)
-        triples, ms = timed(store, current, args.repeat, args.budget)
+    for slug in resources or ["homs"]:
+        query = describe_query(f"{iris.base}resource/{slug}", iris)
+        triples, ms = timed(store, query, repeat, budget)
         print(f"{slug}: describe_query {ms:9.1f} ms, {len(triples)} triples")
-        if args.branches:
-            prologue, _, rest = current.partition("CONSTRUCT")
-            body = rest.split("WHERE {", 1)[1].rsplit("}", 1)[0]
-            for branch in body.split("\n  UNION "):
-                query = f"{prologue}CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {branch.strip()} }}"
-                found, branch_ms = timed(store, query, args.repeat, args.budget)
-                text = " ".join(branch.split())
-                print(f"    {branch_ms:9.1f} ms {len(found):6} triples  {text[:90]}")
+        for branch, text in branches(query) if by_branch else []:
+            found, branch_ms = timed(store, branch, repeat, budget)
+            print(f"    {branch_ms:9.1f} ms {len(found):6} triples  {text[:90]}")
 
 
 if __name__ == "__main__":

@@ -20,36 +20,51 @@ the "others" CPU figure says how much other processes took during the run.
 
 from __future__ import annotations
 
-import argparse
 import collections
+import shlex
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import click
 
-from run import PROCESSES, Request, closed_loop, free_port, send
+if not __package__:  # run as bench/profile_load.py: bench/ and tests/ are packages
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-# (name, a test on the collapsed stack); the first that matches names the sample
+from bench.commands import VENV_BIN
+from bench.loops import Request, closed_loop
+from bench.servers import SERVE_OPTIONS, homs_kg_server
+from bench.usage import cpu_split
+
+
+def worker(*markers: str):
+    """A test of a worker's stack: any of the markers in it."""
+    return lambda s: "worker_main" in s and any(m in s for m in markers)
+
+
+# (name, a test on the collapsed stack); the first that matches names the sample. A stack whose
+# last frame is evaluate() is in the engine: Store.query has no Python frame of its own.
 CATEGORIES = [
     ("worker: engine (Store.query, iterating solutions)",
-     lambda s: "worker_main" in s and ("store.query" in s or "evaluate (server/evaluation.py:7" in s
+     lambda s: "worker_main" in s and (last_frame(s).startswith("evaluate (")
                                        or "Capped.__iter__" in s)),
-    ("worker: JSON results writer (server/results.py)",
-     lambda s: "worker_main" in s and ("write_json" in s or "json_term" in s or "encoder" in s)),
-    ("worker: SERVICE check, negotiation, spool file",
-     lambda s: "worker_main" in s and ("evaluate" in s or "spool_results" in s)),
+    ("worker: JSON results writer (server/engine/results.py)",
+     worker("write_json", "json_term", "encoder")),
+    ("worker: SERVICE check, negotiation, spool file", worker("evaluate", "spool_results")),
     ("worker: pipe (pickling, send, receive)", lambda s: "worker_main" in s),
     ("http: pool round trip (pickling, pipe, wait)",
      lambda s: "WorkerPool" in s or "Worker" in s or "connection.py" in s),
-    ("http: streaming the spooled result", lambda s: "stream_file" in s),
+    ("http: streaming the spooled result", lambda s: "SpooledBody" in s),
     ("http: access log", lambda s: "logging" in s),
     ("http: Flask and werkzeug (routing, form, headers, hooks)",
-     lambda s: "flask" in s or "werkzeug" in s or "server/sparql.py" in s or "server/app.py" in s),
+     lambda s: any(m in s for m in ("flask", "werkzeug", "server/sparql/", "server/app.py"))),
     ("http: waitress (sockets, HTTP parsing, threads)", lambda s: "waitress" in s),
 ]  # fmt: skip
+
+
+def last_frame(stack: str) -> str:
+    return stack.rsplit(";", 1)[-1]
 
 
 def categorise(stack: str) -> str:
@@ -60,90 +75,46 @@ def categorise(stack: str) -> str:
 
 
 def summarise(raw: Path) -> tuple[int, collections.Counter, collections.Counter]:
+    """Samples in all, by category, and by leaf frame, from py-spy's raw (collapsed) stacks."""
     categories: collections.Counter = collections.Counter()
     leaves: collections.Counter = collections.Counter()
-    total = 0
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        if not stack or not count.isdigit():
-            continue
-        categories[categorise(stack)] += int(count)
-        leaves[stack.rsplit(";", 1)[-1]] += int(count)
-        total += int(count)
-    return total, categories, leaves
+        if stack and count.isdigit():
+            categories[categorise(stack)] += int(count)
+            leaves[last_frame(stack)] += int(count)
+    return sum(categories.values()), categories, leaves
 
 
-def process_cpu(pid: int) -> tuple[float, float]:
-    """CPU seconds of the HTTP process itself, and of its descendants (forkserver, workers)."""
-    import psutil
-
-    root = psutil.Process(pid)
-    times = root.cpu_times()
-    children = times.children_user + times.children_system
-    for child in root.children(recursive=True):
-        try:
-            found = child.cpu_times()
-            children += found.user + found.system + found.children_user + found.children_system
-        except psutil.Error:
-            pass
-    return times.user + times.system, children
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data-dir", type=Path, required=True)
-    parser.add_argument("--query", default="perpetrators", help="a catalogue query's name")
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=8.0)
-    parser.add_argument("--rate", type=int, default=250, help="py-spy samples per second")
-    parser.add_argument("--output", type=Path, help="where to keep py-spy's raw stacks")
-    parser.add_argument("--top", type=int, default=20, help="leaf frames to print")
-    args = parser.parse_args()
-
-    from homs_kg.server.catalogue.queries import find_query
-
-    found = find_query(args.query)
-    if found is None:
-        raise SystemExit(f"no catalogue query {args.query!r}")
-    raw = args.output or Path(tempfile.mkdtemp(prefix="homs-kg-pyspy-")) / "stacks.txt"
-    port = free_port()
-    log = raw.with_suffix(".serve.log")
-    command = [str(Path(sys.executable).parent / "homs-kg"), "serve", "--data-dir",
-               str(args.data_dir), "--port", str(port), "--threads", "16", "--query-workers",
-               "2", "--client-concurrency", str(max(args.clients, 4))]  # fmt: skip
-    server = PROCESSES.start(command, log)
-    try:
-        request = Request.sparql("/sparql", found.text)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if send(port, request, 10)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.05)
-        spy = subprocess.Popen(
-            [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(server.pid),
-             "--subprocesses", "--gil", "--nonblocking", "--rate", str(args.rate), "--duration",
-             str(int(args.seconds)), "--format", "raw", "-o", str(raw)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        before = process_cpu(server.pid)
-        run = closed_loop(port, request, args.clients, args.seconds + 1, 60, server.pid)
-        after = process_cpu(server.pid)
-        spy.wait(60)
-    finally:
-        PROCESSES.stop(server)
-    requests = run["requests"] or 1
-    http_ms = (after[0] - before[0]) / requests * 1000
-    workers_ms = (after[1] - before[1]) / requests * 1000
-    print(
-        f"{args.query}, {args.clients} clients: {run['throughput']:.1f} req/s, p50 "
-        f"{run['p50_ms']:.2f} ms, p99 {run['p99_ms']:.2f} ms; server CPU per request: "
-        f"{http_ms:.2f} ms in the HTTP process, {workers_ms:.2f} ms in the query workers; client "
-        f"{run['client_cpu_share']:.2f} cores, other processes {run['others_cpu_share']:.2f} cores"
+def spy(pid: int, raw: Path, rate: int, seconds: float) -> subprocess.Popen:
+    """py-spy sampling the process and its children, only threads holding the GIL."""
+    return subprocess.Popen(
+        [
+            str(VENV_BIN / "py-spy"),
+            "record",
+            "--pid",
+            str(pid),
+            "--subprocesses",
+            "--gil",
+            "--nonblocking",
+            "--rate",
+            str(rate),
+            "--duration",
+            str(int(seconds)),
+            "--format",
+            "raw",
+            "-o",
+            str(raw),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
-    total, categories, leaves = summarise(raw)
-    print(f"py-spy --gil samples: {total} (stacks: {raw})")
+
+
+def print_categories(
+    categories: collections.Counter, total: int, http_ms: float, workers_ms: float
+) -> None:
+    """Each category's share of the samples, and of its process's CPU time per request."""
     http_total = sum(c for n, c in categories.items() if n.startswith("http"))
     worker_total = sum(c for n, c in categories.items() if n.startswith("worker"))
     for name, count in categories.most_common():
@@ -155,8 +126,70 @@ def main() -> None:
         else:
             estimate = " " * 18
         print(f"  {100 * share:5.1f}%  {estimate}  {name}")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", type=click.Path(path_type=Path, exists=True), required=True)
+@click.option("--query", default="perpetrators", show_default=True, help="a catalogue query's name")
+@click.option("--clients", type=int, default=16, show_default=True)
+@click.option("--seconds", type=float, default=8.0, show_default=True)
+@click.option("--rate", type=int, default=250, show_default=True, help="py-spy samples per second")
+@click.option("--output", type=click.Path(path_type=Path), help="where to keep py-spy's raw stacks")
+@click.option("--top", type=int, default=20, show_default=True, help="leaf frames to print")
+@click.option(
+    "--homs-kg-args", default="", help='extra options for homs-kg serve, e.g. "--result-cache-mb 0"'
+)
+def main(
+    data_dir: Path,
+    query: str,
+    clients: int,
+    seconds: float,
+    rate: int,
+    output: Path | None,
+    top: int,
+    homs_kg_args: str,
+) -> None:
+    """Where homs-kg's processors go under load: py-spy over the server and its query workers."""
+    from homs_kg.server.catalogue.queries import find_query
+
+    found = find_query(query)
+    if found is None:
+        raise SystemExit(f"no catalogue query {query!r}")
+    raw = output or Path(tempfile.mkdtemp(prefix="homs-kg-pyspy-")) / "stacks.txt"
+    server = homs_kg_server(
+        "homs-kg",
+        raw.with_suffix(".serve.log"),
+        "--data-dir",
+        str(data_dir),
+        *SERVE_OPTIONS,
+        "--client-concurrency",
+        str(max(clients, 4)),
+        *shlex.split(homs_kg_args),
+    )
+    request = Request.sparql("/sparql", found.text)
+    server.start()
+    try:
+        spying = spy(server.process.pid, raw, rate, seconds)
+        before = cpu_split(server.process.pid)
+        run = closed_loop(server.port, request, clients, seconds + 1, 60, server.process.pid)
+        after = cpu_split(server.process.pid)
+        spying.wait(60)
+    finally:
+        server.stop()
+    requests = run["requests"] or 1
+    http_ms = (after[0] - before[0]) / requests * 1000
+    workers_ms = (after[1] - before[1]) / requests * 1000
+    print(
+        f"{query}, {clients} clients: {run['throughput']:.1f} req/s, p50 "
+        f"{run['p50_ms']:.2f} ms, p99 {run['p99_ms']:.2f} ms; server CPU per request: "
+        f"{http_ms:.2f} ms in the HTTP process, {workers_ms:.2f} ms in the query workers; client "
+        f"{run['client_cpu_share']:.2f} cores, other processes {run['others_cpu_share']:.2f} cores"
+    )
+    total, categories, leaves = summarise(raw)
+    print(f"py-spy --gil samples: {total} (stacks: {raw})")
+    print_categories(categories, total, http_ms, workers_ms)
     print("leaf frames:")
-    for name, count in leaves.most_common(args.top):
+    for name, count in leaves.most_common(top):
         print(f"  {100 * count / total:5.1f}%  {name[:140]}")
 
 

@@ -13,20 +13,22 @@
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import click
 import psutil
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+if not __package__:  # run as bench/profile_memory.py: bench/ and tests/ are packages
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from run import PROCESSES, Request, free_port, send
+from bench.loops import Request, send
+from bench.servers import SERVE_OPTIONS, homs_kg_server
+from bench.usage import MB
 
-MB = 2**20
 IMPORTS = [
     "pass",
     "import pyoxigraph",
@@ -37,63 +39,68 @@ IMPORTS = [
     "import homs_kg.server.app",
     "import homs_kg.server.cli",
 ]
+IMPORT_TIMER = """import time; began = time.perf_counter()
+{statement}
+took = time.perf_counter() - began
+import psutil; print(psutil.Process().memory_info().rss, took)"""
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data-dir", type=Path, required=True)
-    args = parser.parse_args()
+def role(process: psutil.Process) -> str:
+    name = " ".join(process.cmdline())
+    if "resource_tracker" in name:
+        return "resource tracker"
+    if "forkserver" in name:
+        return "forkserver or query worker"
+    return "HTTP process (waitress, Flask)"
 
-    from homs_kg.server.catalogue.queries import find_query
 
-    query = find_query("perpetrators").text
-    port = free_port()
-    log = Path(tempfile.mkdtemp(prefix="homs-kg-memory-")) / "serve.log"
-    command = [str(Path(sys.executable).parent / "homs-kg"), "serve", "--data-dir",
-               str(args.data_dir), "--port", str(port), "--threads", "16", "--query-workers",
-               "2"]  # fmt: skip
-    started = time.perf_counter()
-    server = PROCESSES.start(command, log)
-    try:
-        request = Request.sparql("/sparql", query)
-        while True:
-            try:
-                if send(port, request, 10)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.01)
-        print(f"first answer {1000 * (time.perf_counter() - started):.0f} ms after start")
-        for _ in range(50):
-            send(port, request, 10)
-        time.sleep(0.5)
-        root = psutil.Process(server.pid)
-        totals = [0, 0, 0]
-        for process in [root, *root.children(recursive=True)]:
-            info = process.memory_full_info()
-            name = " ".join(process.cmdline())
-            role = (
-                "resource tracker" if "resource_tracker" in name
-                else "forkserver or query worker" if "forkserver" in name
-                else "HTTP process (waitress, Flask)"
-            )  # fmt: skip
-            print(f"  pid {process.pid:7}  RSS {info.rss / MB:6.1f}  USS {info.uss / MB:6.1f}  "
-                  f"PSS {info.pss / MB:6.1f} MB  {role}")  # fmt: skip
-            totals = [totals[0] + info.rss, totals[1] + info.uss, totals[2] + info.pss]
-        print(f"  total            RSS {totals[0] / MB:6.1f}  USS {totals[1] / MB:6.1f}  "
-              f"PSS {totals[2] / MB:6.1f} MB")  # fmt: skip
-    finally:
-        PROCESSES.stop(server)
+def print_tree(pid: int) -> None:
+    """RSS, USS and PSS of each process of the tree, and their sums."""
+    root = psutil.Process(pid)
+    totals = [0, 0, 0]
+    for process in [root, *root.children(recursive=True)]:
+        info = process.memory_full_info()
+        print(
+            f"  pid {process.pid:7}  RSS {info.rss / MB:6.1f}  USS {info.uss / MB:6.1f}  "
+            f"PSS {info.pss / MB:6.1f} MB  {role(process)}"
+        )
+        totals = [totals[0] + info.rss, totals[1] + info.uss, totals[2] + info.pss]
+    print(
+        f"  total            RSS {totals[0] / MB:6.1f}  USS {totals[1] / MB:6.1f}  "
+        f"PSS {totals[2] / MB:6.1f} MB"
+    )
+
+
+def print_imports() -> None:
     print("imports, each in a fresh interpreter (resident memory after it, time it took):")
     for statement in IMPORTS:
-        code = (
-            "import time; began = time.perf_counter()\n"
-            f"{statement}\n"
-            "took = time.perf_counter() - began\n"
-            "import psutil; print(psutil.Process().memory_info().rss, took)"
-        )
+        code = IMPORT_TIMER.format(statement=statement)
         found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         rss, took = found.stdout.split()
         print(f"  {int(rss) / MB:6.1f} MB  {1000 * float(took):6.0f} ms  {statement}")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", type=click.Path(path_type=Path, exists=True), required=True)
+def main(data_dir: Path) -> None:
+    """Where homs-kg's serving memory and start-up time go."""
+    from homs_kg.server.catalogue.queries import find_query
+
+    log = Path(tempfile.mkdtemp(prefix="homs-kg-memory-")) / "serve.log"
+    server = homs_kg_server("homs-kg", log, "--data-dir", str(data_dir), *SERVE_OPTIONS)
+    request = Request.sparql("/sparql", find_query("perpetrators").text)
+    started = time.perf_counter()
+    server.start()
+    try:
+        send(server.port, request, 10)
+        print(f"first answer {1000 * (time.perf_counter() - started):.0f} ms after start")
+        for _ in range(50):
+            send(server.port, request, 10)
+        time.sleep(0.5)
+        print_tree(server.process.pid)
+    finally:
+        server.stop()
+    print_imports()
 
 
 if __name__ == "__main__":

@@ -4,57 +4,58 @@
                             [--queries a,b] [--remote]
 
 For each worker count it starts ``homs-kg serve --query-workers N --result-cache-mb 0`` (every
-request evaluated) over the built store of ``DIR`` and runs bench/run.py's closed loop (N clients,
-keep-alive, SPARQL JSON) over the chosen catalogue queries, one after the other, printing
-throughput, p50/p99 and the server's CPU use. With ``--remote`` it also builds the article into
-a real ``oxigraph serve`` (Graph Store Protocol) and measures ``homs-kg serve --store URL`` over
-it: the same HTTP layer with the store in another process.
+request evaluated) over the built store of ``DIR`` and runs the benchmark's closed loop
+(bench/loops.py: N clients, keep-alive, SPARQL JSON) over the chosen catalogue queries, one after
+the other, printing throughput, p50/p99 and the server's CPU use. With ``--remote`` it also builds
+the article into a real ``oxigraph serve`` (Graph Store Protocol) and measures ``homs-kg serve
+--store URL`` over it: the same HTTP layer with the store in another process.
 """
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import click
 
-from run import (
-    PROCESSES,
-    Request,
-    Server,
-    catalogue,
-    closed_loop,
-    free_port,
-    homs_kg_command,
-    oxigraph_cli,
-)
+if not __package__:  # run as bench/workers.py: bench/ and tests/ are packages of the repository
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from bench.catalogue import local_queries
+from bench.commands import homs_kg_command
+from bench.loops import Request, closed_loop
+from bench.processes import PROCESSES
+from bench.servers import Server, homs_kg_server, oxigraph_server
 
 DEFAULT_QUERIES = "nicknames,event-timeline,organisations-roles"
+# every request evaluated; the clients stand for many users
+OPTIONS = ("--result-cache-mb", "0", "--client-concurrency", "64", "--threads", "16")
 
 
-def homs_kg_server(options: list[str], logs: Path, label: str) -> Server:
-    port = free_port()
-    command = [*homs_kg_command(), "serve", "--port", str(port), "--result-cache-mb", "0",
-               "--client-concurrency", "64", "--threads", "16", *options]  # fmt: skip
-    return Server(label, command, port, "/sparql", logs / f"{label}.log", 4096)
-
-
-def measure(server: Server, queries: list[tuple[str, str]], args: argparse.Namespace) -> None:
+def measure(server: Server, queries: list[tuple[str, str]], clients: int, duration: float) -> None:
+    """Each query's closed loop over the server, and their geometric mean."""
     server.start()
     try:
         rates = []
         for name, text in queries:
-            loop = closed_loop(server.port, Request.sparql("/sparql", text), args.clients,
-                               args.duration, 60, server.process.pid)  # fmt: skip
+            loop = closed_loop(
+                server.port,
+                Request.sparql("/sparql", text),
+                clients,
+                duration,
+                60,
+                server.process.pid,
+            )
             rates.append(loop["throughput"])
-            print(f"  {server.name:24} {name:22} {loop['throughput']:8.1f}/s p50 "
-                  f"{loop['p50_ms']:7.2f} ms p99 {loop['p99_ms']:7.2f} ms  server cores "
-                  f"{loop['server_cpu_share']:.2f}  errors {loop['errors']}",
-                  flush=True)  # fmt: skip
+            print(
+                f"  {server.name:24} {name:22} {loop['throughput']:8.1f}/s p50 "
+                f"{loop['p50_ms']:7.2f} ms p99 {loop['p99_ms']:7.2f} ms  server cores "
+                f"{loop['server_cpu_share']:.2f}  errors {loop['errors']}",
+                flush=True,
+            )
         print(f"  {server.name:24} geometric mean {statistics.geometric_mean(rates):8.1f}/s")
     finally:
         server.stop()
@@ -62,40 +63,59 @@ def measure(server: Server, queries: list[tuple[str, str]], args: argparse.Names
 
 def remote_server(logs: Path, work: Path) -> tuple[Server, Server]:
     """A writable oxigraph server loaded by ``homs-kg build --store``, and homs-kg over it."""
-    port = free_port()
-    bind = f"127.0.0.1:{port}"
-    command = [oxigraph_cli(), "serve", "--location", str(work / "ox"), "--bind", bind]
-    oxigraph = Server("oxigraph serve", command, port, "/query", logs / "ox.log", 4096)
+    oxigraph = oxigraph_server(
+        "oxigraph serve", logs / "ox.log", "serve", "--location", str(work / "ox")
+    )
     oxigraph.start()
-    url = f"http://127.0.0.1:{port}/query"
+    url = f"http://127.0.0.1:{oxigraph.port}/query"
     built = PROCESSES.start([*homs_kg_command(), "build", "--store", url], logs / "build.log")
     if built.wait(300) != 0:
         raise RuntimeError(f"homs-kg build --store failed; see {logs / 'build.log'}")
-    return oxigraph, homs_kg_server(["--store", url], logs, "remote store")
+    return oxigraph, homs_kg_server(
+        "remote store", logs / "remote store.log", *OPTIONS, "--store", url
+    )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data-dir", type=Path, required=True)
-    parser.add_argument("--workers", default="1,2,4")
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--duration", type=float, default=5.0)
-    parser.add_argument("--queries", default=DEFAULT_QUERIES)
-    parser.add_argument("--remote", action="store_true")
-    args = parser.parse_args()
-    queries = catalogue(args.queries.split(","))
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", type=click.Path(path_type=Path, exists=True), required=True)
+@click.option("--workers", default="1,2,4", show_default=True, help="query worker counts")
+@click.option("--clients", type=int, default=16, show_default=True)
+@click.option(
+    "--duration", type=float, default=5.0, show_default=True, help="seconds of each closed loop"
+)
+@click.option(
+    "--queries",
+    default=DEFAULT_QUERIES,
+    show_default=True,
+    help="catalogue queries (comma-separated)",
+)
+@click.option("--remote", is_flag=True, help="also over a remote store (oxigraph serve)")
+def main(
+    data_dir: Path, workers: str, clients: int, duration: float, queries: str, remote: bool
+) -> None:
+    """Several evaluation processes over one store: throughput by --query-workers."""
+    chosen = local_queries(queries.split(","))
     work = Path(tempfile.mkdtemp(prefix="homs-kg-workers-"))
     logs = work / "logs"
     logs.mkdir()
-    print(f"{args.clients} clients, {args.duration:g} s per query, no result cache; logs in {logs}")
-    for count in [int(n) for n in args.workers.split(",")]:
-        options = ["--data-dir", str(args.data_dir), "--query-workers", str(count)]
-        measure(homs_kg_server(options, logs, f"{count} query workers"), queries, args)
+    print(f"{clients} clients, {duration:g} s per query, no result cache; logs in {logs}")
+    for count in [int(n) for n in workers.split(",")]:
+        name = f"{count} query workers"
+        server = homs_kg_server(
+            name,
+            logs / f"{name}.log",
+            *OPTIONS,
+            "--data-dir",
+            str(data_dir),
+            "--query-workers",
+            str(count),
+        )
+        measure(server, chosen, clients, duration)
         time.sleep(1)
-    if args.remote:
+    if remote:
         oxigraph, server = remote_server(logs, work)
         try:
-            measure(server, queries, args)
+            measure(server, chosen, clients, duration)
         finally:
             oxigraph.stop()
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import requests
 from requests.adapters import HTTPAdapter
 
+from .load import percentile as percentile  # the load tests' figures, one definition
+
 
 class SourceAddressAdapter(HTTPAdapter):
     def __init__(self, address: str) -> None:
@@ -22,8 +24,3 @@ def client_at(address: str) -> requests.Session:
     session = requests.Session()
     session.mount("http://", SourceAddressAdapter(address))
     return session
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0

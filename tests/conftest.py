@@ -5,16 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 from click.testing import CliRunner
 from pyoxigraph import Store
 from selenium import webdriver
@@ -23,6 +18,12 @@ from homs_kg.graph.build import BuildReport, build
 from homs_kg.graph.resources import corpus_dir
 from homs_kg.graph.store import open_store
 from homs_kg.server.cli import main
+
+# the live servers' helpers live in servers.py (bench/ uses them too); tests import them here
+from .servers import OXIGRAPH as OXIGRAPH
+from .servers import LiveServer, OxigraphServer
+from .servers import free_port as free_port
+from .servers import wait_for as wait_for
 
 BASE = "http://127.0.0.1:8000/"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -92,61 +93,6 @@ def corpus_copy(tmp_path: Path) -> Path:
     return target
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class LiveServer:
-    """The real ``homs-kg serve`` in a subprocess on a free loopback port."""
-
-    def __init__(self, data_dir: Path, *options: str, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = data_dir.parent / f"server-{self.port}.log"
-        command = [
-            sys.executable,
-            "-m",
-            "homs_kg.server.cli",
-            "serve",
-            "--port",
-            str(self.port),
-            "--data-dir",
-            str(data_dir),
-            *options,
-        ]
-        self.process = subprocess.Popen(
-            command,
-            stdout=self.log.open("wb"),
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
-        )
-        self.wait_until_ready()
-
-    def wait_until_ready(self, seconds: float = 60) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"server not ready in {seconds} s: {self.log.read_text()}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
 @pytest.fixture(scope="session")
 def live_server(built: BuildReport, data_dir: Path) -> Iterator[LiveServer]:
     """The server over the session's store, with a 3 s query time limit for the limit tests."""
@@ -213,41 +159,6 @@ def listener() -> Iterator[tuple[int, list[object]]]:
     stop.set()
     thread.join(2)
     sock.close()
-
-
-OXIGRAPH = Path(sys.executable).with_name("oxigraph")
-
-
-def wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the oxigraph server exited"
-        try:
-            requests.get(url, timeout=2)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer in {seconds} s")
-
-
-class OxigraphServer:
-    """A real `oxigraph serve-read-only` over a data file, on a free loopback port."""
-
-    def __init__(self, folder: Path, data: Path) -> None:
-        subprocess.run([OXIGRAPH, "load", "--location", folder / "store", "--file", data],
-                       check=True, capture_output=True)  # fmt: skip
-        port = free_port()
-        self.process = subprocess.Popen(
-            [OXIGRAPH, "serve-read-only", "--location", folder / "store",
-             "--bind", f"127.0.0.1:{port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        wait_for(f"http://127.0.0.1:{port}/", self.process)
-        self.query_url = f"http://127.0.0.1:{port}/query"
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
 
 
 @pytest.fixture(scope="session")

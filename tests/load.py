@@ -1,6 +1,7 @@
 """A bounded load generator for the live-server tests (rebuild under load, load tests).
 
-``BoundedLoad`` runs ``clients`` threads, each with its own ``requests.Session``, calling
+``BoundedLoad`` runs ``clients`` threads, each with its own session (a ``requests.Session``, or
+what ``session`` makes: bench/ gives each client an ``http.client`` connection), calling
 ``request(session, client, iteration)`` in a loop until ``stop()`` is called, ``seconds`` have
 passed or ``max_requests`` calls were made in all, whichever comes first: a load never outlives
 its bounds, even when the test that started it fails. Every call is recorded as a ``Sample``
@@ -17,7 +18,8 @@ import itertools
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +41,16 @@ class Sample:
         return self.ended - self.started
 
 
-Request = Callable[[requests.Session, int, int], Any]
+Request = Callable[[Any, int, int], Any]  # (the client's session, client, iteration)
+
+
+def percentile(values: Iterable[float], share: float) -> float:
+    """The nearest-rank percentile (``share`` from 0 to 1) of the values, 0 without any."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    rank = max(math.ceil(share * len(ordered)) - 1, 0)
+    return ordered[min(rank, len(ordered) - 1)]
 
 
 def status_of(value: Any) -> int | None:
@@ -61,8 +72,10 @@ class BoundedLoad:
         seconds: float = 5.0,
         max_requests: int = 100_000,
         pause: float = 0.0,
+        session: Callable[[], AbstractContextManager] = requests.Session,
     ) -> None:
         self.request = request
+        self.session = session
         self.clients = clients
         self.seconds = seconds
         self.max_requests = max_requests
@@ -85,7 +98,7 @@ class BoundedLoad:
         return self
 
     def _loop(self, client: int) -> None:
-        with requests.Session() as session:
+        with self.session() as session:
             for iteration in itertools.count():
                 if self._stop.is_set() or time.monotonic() >= self._deadline:
                     return
@@ -135,11 +148,7 @@ class BoundedLoad:
 
     def percentile(self, p: float) -> float:
         """The p-th percentile latency in seconds (nearest rank), 0 without samples."""
-        values = self.latencies()
-        if not values:
-            return 0.0
-        rank = max(math.ceil(p / 100 * len(values)) - 1, 0)
-        return values[min(rank, len(values) - 1)]
+        return percentile(self.latencies(), p / 100)
 
     def failures(self) -> list[Sample]:
         return [s for s in self.samples if s.status != 200]
