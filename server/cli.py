@@ -11,7 +11,7 @@ from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfForm
 
 from homs_kg.graph.build import build as build_store
 from homs_kg.graph.build import check
-from homs_kg.graph.errors import BuildError
+from homs_kg.graph.errors import AnnotationErrors, BuildError
 from homs_kg.graph.resources import corpus_dir
 from homs_kg.graph.store import current_store, new_build_id, open_store
 from homs_kg.graph.vocabulary import DEFAULT_BASE_IRI, MintedIris
@@ -83,6 +83,20 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
+def fail_build(error: BuildError, preface: str = "") -> None:
+    """A failed check: every annotation error on its own ``file:line: message`` line, sorted."""
+    if not isinstance(error, AnnotationErrors):
+        fail(preface + str(error))
+    for line in error.lines():
+        click.echo(f"error: {one_line(line)}", err=True)
+    fail(f"{preface}{len(error.errors)} problem(s), listed above")
+
+
+def echo_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {one_line(warning)}", err=True)
+
+
 @click.group()
 @click.version_option(package_name="homs-kg")
 def main() -> None:
@@ -109,9 +123,10 @@ def build(
         else:
             report = build_store(data_dir, base_iri, corpus_folders(corpus))
     except BuildError as error:
-        fail(f"build failed, the live store is unchanged: {error}")
+        fail_build(error, "build failed, the live store is unchanged: ")
     except (RuntimeError, OSError) as error:
         fail(f"loading the remote store failed: {error}")
+    echo_warnings(report.dataset.warnings)
     click.echo("\n".join(report.lines()))
     if store:
         click.echo(f"loaded into {store_gsp or gsp_url_for(store)}")
@@ -125,7 +140,8 @@ def validate(base_iri: str, corpus: tuple[str, ...]) -> None:
     try:
         report = check(base_iri, corpus_folders(corpus))
     except BuildError as error:
-        fail(str(error))
+        fail_build(error)
+    echo_warnings(report.dataset.warnings)
     click.echo("quotes, labels, times, counts, references: ok")
     click.echo(report.shacl.summary())
     if not report.shacl.conforms:

@@ -161,7 +161,7 @@ def test_quantity_error_is_a_value_error() -> None:
 
 
 @pytest.mark.parametrize(
-    ("low", "high", "unit"), [(300, 200, "persons"), (1, 2, "people"), (1, 2, "%")]
+    ("low", "high", "unit"), [(300, 200, "persons"), (1, 2, ""), (1, 2, "%"), (1, 2, "Persons")]
 )
 def test_quantity_rejects_inconsistent_values(low: int, high: int, unit: str) -> None:
     with pytest.raises(ValueError):
