@@ -23,6 +23,8 @@ from .temporal import (
 )
 
 DURING = "during"
+# Relative phrases resolved against the source's publication date, not against an event.
+SOURCE_RELATIVE = (Relation.CURRENT_YEAR, Relation.FEW_DAYS_AGO, Relation.YESTERDAY)
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ class Chronology:
             if (
                 expression.relation
                 and anchor is None
-                and expression.relation not in (Relation.CURRENT_YEAR, Relation.FEW_DAYS_AGO)
+                and expression.relation not in SOURCE_RELATIVE
             ):
                 raise AnnotationError(where, f"relative phrase {when.phrase!r} needs an 'anchor'")
             time = resolve_time(expression, anchor.time if anchor else None, published)

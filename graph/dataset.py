@@ -38,6 +38,7 @@ class Dataset:
     entities: dict[str, list[tuple[str, Entity]]] = field(default_factory=dict)
     events: dict[str, tuple[str, Event]] = field(default_factory=dict)
     annotations: dict[str, Annotations] = field(default_factory=dict)
+    vocabulary: OntologyTerms | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -70,6 +71,7 @@ class DatasetBuilder:
         ]
         dataset = Dataset(self.iris, list(self.ontology), [item.source for item in corpus])
         dataset.annotations = {item.source.id: notes for item, notes in read}
+        dataset.vocabulary = self.vocabulary
         for item, notes in read:
             self.register(dataset, item.source, notes)
         self.check_references(dataset, [notes for _, notes in read])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from pyoxigraph import NamedNode
 
 from .annotations import Event
@@ -98,8 +100,11 @@ class EventWriter:
         if event.outcome:
             self.out.add(node, self.hkg.outcome, self.hkg[event.outcome])
         self.problems.attempt(self.write_participants, node, event, evidence)
+        kinds: Counter[str] = Counter()
         for count in event.counts:
-            self.problems.attempt(self.write_count, node, event, count, span)
+            kinds[count.kind] += 1  # a second count of one kind gets its own node: "-2"
+            local = kebab(count.kind) + (f"-{kinds[count.kind]}" if kinds[count.kind] > 1 else "")
+            self.problems.attempt(self.write_count, node, event, count, span, local)
         self.problems.attempt(self.write_links, node, event, evidence)
 
     def write_time(self, node: NamedNode, event: Event, span: TextSpan) -> None:
@@ -155,7 +160,7 @@ class EventWriter:
             else:
                 self.out.add(part, self.hkg.evidence, evidence)
 
-    def write_count(self, node: NamedNode, event: Event, count, span: TextSpan) -> None:
+    def write_count(self, node: NamedNode, event: Event, count, span: TextSpan, local: str) -> None:
         where = count.location
         phrase_span = self.locator.within(span, count.phrase, where.at("phrase"))
         try:
@@ -173,7 +178,7 @@ class EventWriter:
                 f"{count.phrase!r} parses as {quantity.describe()!r}, annotation expects "
                 f"{count.expect!r}",
             )
-        part = NamedNode(f"{node.value}#{kebab(count.kind)}")
+        part = NamedNode(f"{node.value}#{local}")
         hkg = self.hkg
         self.out.add(node, hkg.count, part)
         self.out.add(part, RDF.type, hkg.Count)
@@ -186,7 +191,7 @@ class EventWriter:
         self.out.add(part, SCHEMA.unitText, typed(quantity.unit, "string"))
         self.out.add(part, hkg.approximate, boolean(quantity.approximate))
         self.out.add(part, hkg.quantityPhrase, ar(phrase_span.exact))
-        self.evidence.record(f"{event.id}-{kebab(count.kind)}", phrase_span, part)
+        self.evidence.record(f"{event.id}-{local}", phrase_span, part)
 
     def write_links(self, node: NamedNode, event: Event, evidence: NamedNode) -> None:
         for predicate, links in (("partOf", event.part_of), ("resultOf", event.result_of)):

@@ -22,30 +22,9 @@ ENTITY_ROOTS = ("Person", "Organisation", "Place", "PopulationGroup")
 # Object properties the builder writes from an annotation's own keys (places, participants,
 # counts, ...): a relation may not name them.
 BUILDER_PROPERTIES = frozenset(
-    [
-        "evidence",
-        "place",
-        "actor",
-        "participation",
-        "participant",
-        "role",
-        "count",
-        "countKind",
-        "countedGroup",
-        "partOf",
-        "resultOf",
-        "origin",
-        "destination",
-        "outcome",
-        "timeQualifier",
-        "timeMode",
-        "timeAnchor",
-        "nickname",
-        "usedBy",
-        "characterisedAs",
-        "demographicWeight",
-        "namedGraph",
-    ]
+    """evidence place actor participation participant role count countKind countedGroup partOf
+    resultOf origin destination outcome timeQualifier timeMode timeAnchor nickname usedBy
+    characterisedAs demographicWeight namedGraph""".split()  # noqa: SIM905
 )
 
 
@@ -54,6 +33,7 @@ class OntologyTerms:
     """The names an annotation may use, by place (all sorted)."""
 
     entity_classes: tuple[str, ...]
+    place_classes: tuple[str, ...]
     event_classes: tuple[str, ...]
     situation_classes: tuple[str, ...]
     roles: tuple[str, ...]
@@ -140,6 +120,7 @@ def ontology_terms(quads: list[Quad], iris: MintedIris) -> OntologyTerms:
     properties = onto.instances[OWL.ObjectProperty.value] - BUILDER_PROPERTIES
     return OntologyTerms(
         entity_classes=onto.subclasses(*ENTITY_ROOTS),
+        place_classes=onto.subclasses("Place"),
         event_classes=onto.subclasses("Event"),
         situation_classes=onto.subclasses("Situation"),
         roles=roles,

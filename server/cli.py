@@ -159,6 +159,40 @@ def read_query(query: str) -> str:
 
 
 @main.command()
+@click.argument("text", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source-id", required=True, help="Slug of the new source (its IRI, file names).")
+@click.option(
+    "--published",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Publication date, YYYY-MM-DD (anchors 'yesterday', 'this year').",
+)
+@click.option("--title", required=True, help="Title of the text (Arabic or English).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Corpus folder to write sources/ID.yaml, sources/ID.ar.txt and annotations/ID.yaml to.",
+)
+@option("base_iri")
+@option("corpus")
+def draft(
+    text: Path, source_id: str, published, title: str, out: Path, base_iri: str,
+    corpus: tuple[str, ...],
+) -> None:  # fmt: skip
+    """Draft the annotations of a new text: entity mentions, times, counts, one event per dated
+    or counted sentence, each with its quote and marked proposed (docs/annotations.md)."""
+    from homs_kg.graph.draft_writer import DraftRequest, write_draft, written_summary
+
+    request = DraftRequest(text, source_id, published.date(), title, out)
+    try:
+        result = write_draft(request, base_iri, corpus_folders(corpus))
+    except BuildError as error:
+        fail_build(error)
+    click.echo("\n".join(written_summary(request, result)))
+
+
+@main.command()
 @click.argument("query", required=False)
 @click.option("--name", help="Run the catalogue query of this name (see 'homs-kg queries').")
 @click.option(
@@ -336,6 +370,7 @@ def stats(data_dir: Path) -> None:
 @option("client_connections")
 @option("max_connections")
 @option("store")
+@option("corpus")
 @federation_options
 def serve(
     host: str,
@@ -358,9 +393,10 @@ def serve(
     client_connections: int,
     max_connections: int,
     store: str,
+    corpus: tuple[str, ...],
     **federation: object,
 ) -> None:
-    """Serve the SPARQL endpoint (building the store first if there is none)."""
+    """Serve the SPARQL endpoint (building the store of --corpus first if there is none)."""
     from homs_kg.server.web.http_server import ConnectionLimits
     from homs_kg.server.web.serving import run_server
 
@@ -381,21 +417,26 @@ def serve(
         store_url=store,
     )
     if not store:
-        ensure_local_store(data_dir, base_iri)
+        ensure_local_store(data_dir, base_iri, corpus_folders(corpus))
     limits = ConnectionLimits(send_timeout, header_timeout, client_connections, max_connections)
     run_server(config, host, port, threads, limits)
 
 
-def ensure_local_store(data_dir: Path, base_iri: str) -> None:
-    """Build the embedded store when there is none; refuse one built under another base IRI."""
+def ensure_local_store(data_dir: Path, base_iri: str, corpus: list[Path]) -> None:
+    """Build the embedded store when there is none, or when it holds other sources than the
+    corpus folders; refuse one built under another base IRI."""
     try:
-        current_store(data_dir)
+        built_sources = current_store(data_dir).metadata.get("sources")
+        wanted = sorted(path.stem for folder in corpus for path in folder.glob("sources/*.yaml"))
+        if built_sources is not None and sorted(built_sources) != wanted:
+            click.echo(f"the store in {data_dir} holds other sources: rebuilding it", err=True)
+            raise BuildError("other sources")
     except BuildError:
-        click.echo(f"no store in {data_dir}: building it first", err=True)
+        click.echo(f"building the store in {data_dir} first", err=True)
         try:
-            build_store(data_dir, base_iri, corpus_folders(("packaged",)))
+            build_store(data_dir, base_iri, corpus)
         except BuildError as error:
-            fail(f"build failed: {error}")
+            fail_build(error, "build failed: ")
     built_base = current_store(data_dir).metadata.get("base_iri")
     if built_base and built_base != MintedIris(base_iri).base:
         fail(

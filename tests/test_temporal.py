@@ -472,3 +472,13 @@ def test_describe_bounds_without_period(
         True,
     )
     assert resolved.describe() == described
+
+
+@pytest.mark.parametrize("phrase", ["أمس", "يوم أمس", "امس"])
+def test_yesterday_is_the_day_before_publication(phrase: str) -> None:
+    found = resolve(phrase)
+    assert (found.describe(), found.relation, found.approximate) == (
+        "2017-05-20",
+        Relation.YESTERDAY,
+        False,
+    )
