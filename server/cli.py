@@ -396,7 +396,8 @@ def serve(
     corpus: tuple[str, ...],
     **federation: object,
 ) -> None:
-    """Serve the SPARQL endpoint (building the store of --corpus first if there is none)."""
+    """Serve the SPARQL endpoint (building the store first if there is none, or if --corpus
+    names the corpus to serve)."""
     from homs_kg.server.web.http_server import ConnectionLimits
     from homs_kg.server.web.serving import run_server
 
@@ -417,21 +418,22 @@ def serve(
         store_url=store,
     )
     if not store:
-        ensure_local_store(data_dir, base_iri, corpus_folders(corpus))
+        given = click.get_current_context().get_parameter_source("corpus")
+        rebuild = given not in (None, click.core.ParameterSource.DEFAULT)
+        ensure_local_store(data_dir, base_iri, corpus_folders(corpus), rebuild)
     limits = ConnectionLimits(send_timeout, header_timeout, client_connections, max_connections)
     run_server(config, host, port, threads, limits)
 
 
-def ensure_local_store(data_dir: Path, base_iri: str, corpus: list[Path]) -> None:
-    """Build the embedded store when there is none, or when it holds other sources than the
-    corpus folders; refuse one built under another base IRI."""
+def ensure_local_store(data_dir: Path, base_iri: str, corpus: list[Path], rebuild: bool) -> None:
+    """Build the embedded store of the corpus folders when there is none, or when ``rebuild``
+    (serve was given --corpus); refuse a store built under another base IRI."""
     try:
-        built_sources = current_store(data_dir).metadata.get("sources")
-        wanted = sorted(path.stem for folder in corpus for path in folder.glob("sources/*.yaml"))
-        if built_sources is not None and sorted(built_sources) != wanted:
-            click.echo(f"the store in {data_dir} holds other sources: rebuilding it", err=True)
-            raise BuildError("other sources")
+        current_store(data_dir)
+        missing = False
     except BuildError:
+        missing = True
+    if missing or rebuild:
         click.echo(f"building the store in {data_dir} first", err=True)
         try:
             build_store(data_dir, base_iri, corpus)

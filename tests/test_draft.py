@@ -12,7 +12,6 @@ from click.testing import CliRunner
 
 from homs_kg.graph.build import BuildReport, check
 from homs_kg.graph.recall import draft_recall
-from homs_kg.graph.resources import corpus_dir
 from homs_kg.server.cli import main
 
 from .conftest import BASE, FIXTURES
@@ -23,9 +22,10 @@ DRAFT = ["--source-id", SOURCE, "--published", "2017-06-10", "--title", "عود�
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def folder(tmp_path_factory: pytest.TempPathFactory, article_corpus: Path) -> Path:
     out = tmp_path_factory.mktemp("draft") / "corpus"
-    result = CliRunner().invoke(main, ["draft", str(TEXT), *DRAFT, "--out", str(out)])
+    corpus = ["--corpus", str(article_corpus)]
+    result = CliRunner().invoke(main, ["draft", str(TEXT), *DRAFT, "--out", str(out), *corpus])
     assert result.exit_code == 0, result.output
     return out
 
@@ -36,8 +36,8 @@ def annotations(folder: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def built(folder: Path) -> BuildReport:
-    return check(BASE, [corpus_dir(), folder])
+def built(folder: Path, article_corpus: Path) -> BuildReport:
+    return check(BASE, [article_corpus, folder])
 
 
 def test_draft_writes_the_metadata_the_text_and_the_annotations(folder: Path) -> None:
@@ -50,7 +50,7 @@ def test_draft_writes_the_metadata_the_text_and_the_annotations(folder: Path) ->
 
 
 def test_the_draft_validates_unchanged(folder: Path, cli) -> None:
-    result = cli("validate", "--corpus", "packaged", "--corpus", str(folder))
+    result = cli("validate", "--corpus", "packaged", "--corpus", str(folder))  # as a user would
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "quotes, labels, times, counts, references: ok",

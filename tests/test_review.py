@@ -9,7 +9,6 @@ import pytest
 from click.testing import CliRunner
 
 from homs_kg.graph.dataset import build_dataset
-from homs_kg.graph.resources import corpus_dir
 from homs_kg.graph.review import SourceReview, source_review
 from homs_kg.server.cli import main
 
@@ -19,20 +18,20 @@ DRAFTED = "test-return-2017-06-10"
 
 
 @pytest.fixture(scope="module")
-def article() -> SourceReview:
-    return source_review(build_dataset(BASE), "homs-2017-05-21")
+def article(article_corpus: Path) -> SourceReview:
+    return source_review(build_dataset(BASE, [article_corpus]), "homs-2017-05-21")
 
 
 @pytest.fixture(scope="module")
-def drafted(tmp_path_factory: pytest.TempPathFactory) -> SourceReview:
+def drafted(tmp_path_factory: pytest.TempPathFactory, article_corpus: Path) -> SourceReview:
     out = tmp_path_factory.mktemp("review") / "corpus"
     text = FIXTURES / "unseen-text" / "return-to-al-waer.ar.txt"
     CliRunner().invoke(
         main,
         ["draft", str(text), "--source-id", DRAFTED, "--published", "2017-06-10",
-         "--title", "draft", "--out", str(out)],
+         "--title", "draft", "--out", str(out), "--corpus", str(article_corpus)],
     )  # fmt: skip
-    return source_review(build_dataset(BASE, [corpus_dir(), Path(out)]), DRAFTED)
+    return source_review(build_dataset(BASE, [article_corpus, out]), DRAFTED)
 
 
 def test_the_article_s_statements_per_kind(article: SourceReview) -> None:
