@@ -43,7 +43,7 @@ def errors_of(corpus: Path) -> list[str]:
 def test_events_misspelled_as_event_is_refused_with_the_key_named(corpus_copy: Path) -> None:
     edit(corpus_copy, "\nevents:\n", "\nevent:\n")
     assert errors_of(corpus_copy) == [
-        f"{ANNOTATIONS}:373: event: unknown key 'event'; did you mean 'events'? "
+        f"{ANNOTATIONS}:375: event: unknown key 'event'; did you mean 'events'? "
         "(allowed here: candidates, entities, events, relations, source)"
     ]
 
@@ -62,7 +62,7 @@ def test_two_mistakes_in_one_file_are_reported_together_in_line_order(corpus_cop
     errors = errors_of(corpus_copy)
     assert [error.split(": ", 2)[:2] for error in errors] == [
         [f"{ANNOTATIONS}:99", "entities[homs].wikidta"],
-        [f"{ANNOTATIONS}:412", "events[clock-square-sit-in-dispersal-2011].type"],
+        [f"{ANNOTATIONS}:414", "events[clock-square-sit-in-dispersal-2011].type"],
     ]
     assert "did you mean 'SitInDispersal'?" in errors[1]
 
@@ -142,7 +142,7 @@ def test_an_annotation_error_is_located_by_file_and_line(corpus_copy: Path) -> N
     with pytest.raises(AnnotationError) as raised:
         check(BASE, [corpus_copy])
     assert raised.value.location.endswith(
-        f"{ANNOTATIONS}:452: events[khalidiya-massacre-2012].when"
+        f"{ANNOTATIONS}:454: events[khalidiya-massacre-2012].when"
     )
 
 

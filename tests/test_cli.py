@@ -188,7 +188,7 @@ def test_validate_lists_every_error_with_its_file_and_line(cli, corpus_copy: Pat
     assert result.exit_code == 1
     assert [line.split(": ", 2)[1] for line in result.output.splitlines()] == [
         f"{path}:99",
-        f"{path}:373",
+        f"{path}:375",
         "2 problem(s), listed above",
     ]
     assert "unknown key 'event'; did you mean 'events'?" in result.output
