@@ -16,7 +16,7 @@ from .corpus import AnnotatedSource, CorpusSchemas, SourceDocument, load_corpus
 from .emitter import EvidenceWriter, GraphEmitter, ar, en, kebab, typed
 from .errors import AnnotationError, Location, Problems
 from .events import EventWriter, Locator
-from .ontology import defined_terms, ontology_additions, ontology_quads
+from .ontology import ontology_additions, ontology_quads
 from .resources import corpus_dir, wikidata_reference
 from .schema import annotation_schema, source_schema
 from .schema_check import SchemaChecker
@@ -53,7 +53,6 @@ class DatasetBuilder:
         self.iris = iris
         self.links = links
         self.ontology = ontology_quads(iris, additions=additions)
-        self.terms = defined_terms(self.ontology, iris)
         self.vocabulary: OntologyTerms = ontology_terms(self.ontology, iris)
         self.problems = Problems()
 

@@ -17,16 +17,16 @@ import datetime
 from dataclasses import dataclass, field
 
 from .arabic import normalise_arabic
+from .chronology import SOURCE_RELATIVE
 from .count_phrases import find_count_phrases
 from .dataset import Dataset, matching_text
 from .gazetteer import Gazetteer, Mention
 from .name_candidates import name_candidates
 from .quotes import occurrences
 from .sentences import Piece, sentences, words
-from .temporal import Relation, ResolvedTime, TemporalError, end_bound, resolve_time
+from .temporal import ResolvedTime, TemporalError, end_bound, resolve_time
 from .time_phrases import TimePhrase, find_time_phrases
 
-SOURCE_RELATIVE = (None, Relation.CURRENT_YEAR, Relation.FEW_DAYS_AGO, Relation.YESTERDAY)
 LABEL_WORDS = 8
 
 
@@ -188,7 +188,8 @@ class Drafter:
                 note = "a duration with no start in its sentence"
             elif resolved is None:
                 anchor = None
-                if phrase.expression.relation not in SOURCE_RELATIVE:
+                relation = phrase.expression.relation
+                if relation is not None and relation not in SOURCE_RELATIVE:
                     anchor = next(reversed(times), None)
                 try:
                     resolved = resolve_time(

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import Quad, RdfFormat, parse
 
 from .errors import BuildError
 from .resources import ontology_dir
-from .vocabulary import RDF, MintedIris
+from .vocabulary import MintedIris
 
 ONTOLOGY_FILES = ("homs-kg.ttl", "shapes.ttl")
 
@@ -39,14 +39,3 @@ def ontology_quads(
             raise BuildError(f"{path}: {error}") from error
         quads += [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
     return quads
-
-
-def defined_terms(quads: list[Quad], iris: MintedIris) -> set[str]:
-    """Local names of the ``hkg:`` terms the ontology types (classes, properties, individuals)."""
-    namespace = iris.hkg.iri
-    return {
-        q.subject.value[len(namespace):]
-        for q in quads
-        if q.predicate == RDF.type and isinstance(q.subject, NamedNode)
-        and q.subject.value.startswith(namespace)
-    }  # fmt: skip
