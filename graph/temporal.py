@@ -246,6 +246,12 @@ _RELATIVE = [
     (re.compile(r"(?:الوقت (?:نفسه|ذاته)|نفس الوقت|ذلك الوقت|ذلك الحين)"), Relation.SAME_TIME),
     (re.compile(r"امس"), Relation.YESTERDAY),
 ]  # fmt: skip
+UNDERSTOOD = (
+    "understood: a day, a month or a year (في 3 فبراير/شباط 2012، مايو/أيار 2011، عام 2013), "
+    "with منذ، بحلول or بعد and اوائل، اواسط، اواخر or نهاية; or a relative phrase (في اليوم "
+    "التالي، بعد شهر، في الشهر التالي، بعد ذلك، أمس، مارس من العام الحالي، ايام قليلة خلت); "
+    "every rule is in graph/temporal.py"
+)
 _UNKNOWN_MONTH = re.compile(r"(?P<name>[^\s\d]+) (?:(?:عام|سنه) )?\d{4}")
 
 
@@ -341,7 +347,7 @@ def parse_time_phrase(phrase: str) -> TimeExpression:
         names = [n for n in match["name"].split("/") if n not in known]
         if names:
             raise TemporalError(phrase, f"unknown month name {names[0]!r}")
-    raise TemporalError(phrase, "no time expression found")
+    raise TemporalError(phrase, f"no time expression found ({UNDERSTOOD})")
 
 
 # --- resolution -------------------------------------------------------------------------------

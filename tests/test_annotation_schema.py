@@ -43,7 +43,7 @@ def errors_of(corpus: Path) -> list[str]:
 def test_events_misspelled_as_event_is_refused_with_the_key_named(corpus_copy: Path) -> None:
     edit(corpus_copy, "\nevents:\n", "\nevent:\n")
     assert errors_of(corpus_copy) == [
-        f"{ANNOTATIONS}:375: event: unknown key 'event'; did you mean 'events'? "
+        f"{ANNOTATIONS}:376: event: unknown key 'event'; did you mean 'events'? "
         "(allowed here: candidates, entities, events, relations, source)"
     ]
 
@@ -52,7 +52,7 @@ def test_a_misspelled_wikidata_key_suggests_the_right_one(corpus_copy: Path) -> 
     edit(corpus_copy, "    wikidata: [Q131301]", "    wikidta: [Q131301]")
     [error] = errors_of(corpus_copy)
     assert error.startswith(
-        f"{ANNOTATIONS}:99: entities[homs].wikidta: unknown key 'wikidta'; did you mean 'wikidata'?"
+        f"{ANNOTATIONS}:100: entities[homs].wikidta: unknown key 'wikidta'; did you mean 'wikidata'?"
     )
 
 
@@ -61,8 +61,8 @@ def test_two_mistakes_in_one_file_are_reported_together_in_line_order(corpus_cop
     edit(corpus_copy, "    wikidata: [Q131301]", "    wikidta: [Q131301]")
     errors = errors_of(corpus_copy)
     assert [error.split(": ", 2)[:2] for error in errors] == [
-        [f"{ANNOTATIONS}:99", "entities[homs].wikidta"],
-        [f"{ANNOTATIONS}:414", "events[clock-square-sit-in-dispersal-2011].type"],
+        [f"{ANNOTATIONS}:100", "entities[homs].wikidta"],
+        [f"{ANNOTATIONS}:415", "events[clock-square-sit-in-dispersal-2011].type"],
     ]
     assert "did you mean 'SitInDispersal'?" in errors[1]
 
@@ -123,7 +123,7 @@ def test_a_key_written_twice_is_refused(corpus_copy: Path) -> None:
          "    mention: 'ضد نظام الرئيس بشار الاسد'\n    mention: 'بشار الاسد'\n")  # fmt: skip
     [error] = errors_of(corpus_copy)
     assert error == (
-        f"{ANNOTATIONS}:12: entities[bashar-al-assad].mention: "
+        f"{ANNOTATIONS}:13: entities[bashar-al-assad].mention: "
         "key written twice: the first value would be lost"
     )
 
@@ -142,7 +142,7 @@ def test_an_annotation_error_is_located_by_file_and_line(corpus_copy: Path) -> N
     with pytest.raises(AnnotationError) as raised:
         check(BASE, [corpus_copy])
     assert raised.value.location.endswith(
-        f"{ANNOTATIONS}:454: events[khalidiya-massacre-2012].when"
+        f"{ANNOTATIONS}:455: events[khalidiya-massacre-2012].when"
     )
 
 

@@ -187,8 +187,8 @@ def test_validate_lists_every_error_with_its_file_and_line(cli, corpus_copy: Pat
     result = cli("validate", "--corpus", str(corpus_copy))
     assert result.exit_code == 1
     assert [line.split(": ", 2)[1] for line in result.output.splitlines()] == [
-        f"{path}:99",
-        f"{path}:375",
+        f"{path}:100",
+        f"{path}:376",
         "2 problem(s), listed above",
     ]
     assert "unknown key 'event'; did you mean 'events'?" in result.output
