@@ -48,8 +48,11 @@ def read_checked(path: Path, checker: SchemaChecker, problems: Problems) -> Loca
     """A YAML file's mapping if it passes the schema; its errors go to ``problems``."""
     try:
         data = read_located(path)
+    except AnnotationError as error:
+        problems.add(error)
+        return None
     except BuildError as error:
-        problems.add(AnnotationError(Location(str(path)), str(error).split(": ", 1)[-1]))
+        problems.add(AnnotationError(Location(str(path)), str(error).removeprefix(f"{path}: ")))
         return None
     errors = checker.errors(str(path), data)
     for error in errors:

@@ -233,9 +233,8 @@ class Drafter:
 
     def event_id(self, event: dict, time: ResolvedTime | None) -> str:
         """A slug from what the event is about: its first place or participant and its date."""
-        about = (event.get("places") or [p[0] for p in event.get("participants", [])] or ["event"])[
-            0
-        ]
+        subjects = event.get("places") or [p[0] for p in event.get("participants", [])]
+        about = subjects[0] if subjects else "event"
         when = str(time.period) if time is not None and time.period is not None else "undated"
         base = f"{about}-{when}".lower()
         slug, number = base, 1

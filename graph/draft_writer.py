@@ -14,7 +14,7 @@ from .dataset import build_dataset
 from .draft import Draft, Drafter
 from .errors import BuildError
 from .quotes import as_nfc
-from .schema import ANNOTATION_SCHEMA, SOURCE_SCHEMA
+from .schema import ANNOTATION_SCHEMA, SLUG, SOURCE_SCHEMA
 
 ARABIC_LETTER = re.compile(r"[\u0600-\u06FF]")
 ANNOTATION_HEADER = """\
@@ -71,6 +71,8 @@ def write_draft(request: DraftRequest, base_iri: str, corpus: list[Path]) -> Dra
         text = as_nfc(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise BuildError(f"cannot read the text {request.text_path}: {error}") from error
+    if not re.fullmatch(SLUG["pattern"], request.source_id):
+        raise BuildError(f"--source-id must be {SLUG['description']}, not {request.source_id!r}")
     paths = _paths(request)
     if existing := [str(path) for path in paths if path.exists()]:
         raise BuildError(f"{', '.join(existing)} already exist: choose another --out or id")

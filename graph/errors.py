@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class BuildError(Exception):
@@ -69,7 +72,7 @@ class Problems:
     def add(self, error: AnnotationError) -> None:
         self.errors.extend(error.errors if isinstance(error, AnnotationErrors) else [error])
 
-    def attempt(self, action, *args: object) -> object:
+    def attempt(self, action: Callable[..., T], *args: object) -> T | None:
         """Run ``action(*args)``; an annotation error is recorded, and None returned."""
         try:
             return action(*args)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import BuildError
+from .errors import AnnotationError, BuildError, Location
 
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -94,8 +94,8 @@ def read_located(path: Path) -> object:
     try:
         return load_located(path.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        line = f":{mark.line + 1}" if mark else ""
-        raise BuildError(f"{path}{line}: malformed YAML: {error.problem}") from error
+        line = error.problem_mark.line + 1 if error.problem_mark else 0
+        where = Location(str(path), line)
+        raise AnnotationError(where, f"malformed YAML: {error.problem}") from error
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise BuildError(f"{path}: cannot read: {error}") from error

@@ -52,7 +52,8 @@ def test_a_misspelled_wikidata_key_suggests_the_right_one(corpus_copy: Path) -> 
     edit(corpus_copy, "    wikidata: [Q131301]", "    wikidta: [Q131301]")
     [error] = errors_of(corpus_copy)
     assert error.startswith(
-        f"{ANNOTATIONS}:100: entities[homs].wikidta: unknown key 'wikidta'; did you mean 'wikidata'?"
+        f"{ANNOTATIONS}:100: entities[homs].wikidta: unknown key 'wikidta'; "
+        "did you mean 'wikidata'?"
     )
 
 
@@ -126,6 +127,12 @@ def test_a_key_written_twice_is_refused(corpus_copy: Path) -> None:
         f"{ANNOTATIONS}:13: entities[bashar-al-assad].mention: "
         "key written twice: the first value would be lost"
     )
+
+
+def test_malformed_yaml_is_located_by_its_line(corpus_copy: Path) -> None:
+    edit(corpus_copy, "    type: Square\n", "    type: [Square\n")
+    [error] = errors_of(corpus_copy)
+    assert error.startswith(f"{ANNOTATIONS}:") and ": malformed YAML: " in error
 
 
 def test_semantic_errors_of_several_entries_come_in_one_run(corpus_copy: Path) -> None:

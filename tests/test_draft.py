@@ -145,6 +145,18 @@ def test_the_draft_refuses_a_source_id_the_corpus_has(cli, tmp_path: Path) -> No
     assert result.output == "error: the corpus already has a source 'homs-2017-05-21'\n"
 
 
+def test_the_draft_refuses_a_source_id_that_is_not_a_slug(cli, tmp_path: Path) -> None:
+    result = cli(
+        "draft", str(TEXT), "--source-id", "Return to al-Waer", "--published", "2017-06-10",
+        "--title", "x", "--out", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert (result.exit_code, result.output) == (
+        1,
+        "error: --source-id must be a lowercase ASCII slug (a-z, 0-9, single hyphens), "
+        "not 'Return to al-Waer'\n",
+    )
+
+
 def test_the_draft_does_not_overwrite_a_reviewer_s_files(cli, folder: Path) -> None:
     result = cli("draft", str(TEXT), *DRAFT, "--out", str(folder))
     assert result.exit_code == 1
