@@ -62,8 +62,9 @@ def gazetteer_of(dataset: Dataset) -> Gazetteer:
     return Gazetteer.of_entities(labels, countries)
 
 
-def unique_quote(text: str, start: int, end: int) -> str:
-    """The shortest run of whole words around ``text[start:end]`` that occurs once in the text."""
+def unique_quote(text: str, start: int, end: int) -> str | None:
+    """The shortest run of whole words of its line around ``text[start:end]`` that occurs once in
+    the text; None when even the whole line occurs more than once."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     tokens = words(text, line_start, len(text) if line_end == -1 else line_end)
@@ -78,7 +79,8 @@ def unique_quote(text: str, start: int, end: int) -> str:
         else:
             break
         quote_start, quote_end = min(start, tokens[first].start), max(end, tokens[last].end)
-    return text[quote_start:quote_end]
+    quote = text[quote_start:quote_end]
+    return quote if len(occurrences(text, quote)) == 1 else None
 
 
 class Drafter:
@@ -119,6 +121,13 @@ class Drafter:
         for mention in draft.mentions:
             by_entity.setdefault(mention.entities[0], []).append(mention)
         for entity_id, mentions in by_entity.items():
+            quotes = (unique_quote(draft.text, m.start, m.end) for m in mentions)
+            mention = next((quote for quote in quotes if quote), None)
+            if mention is None:  # every passage naming it is written twice: no unique evidence
+                draft.mentions = [m for m in draft.mentions if m not in mentions]
+                note = "named only in passages written twice: link it by hand"
+                draft.candidates.append({"quote": mentions[0].exact, "note": note})
+                continue
             first = self.dataset.entities[entity_id][0][1]
             names = [m.form for m in mentions if m.form and not m.adjective]
             own = normalise_arabic(first.label.ar)
@@ -135,7 +144,7 @@ class Drafter:
             if normalise_arabic(label) not in text_form:
                 written = "، ".join(sorted({m.exact for m in mentions}))
                 entry["label_note"] = f"The text writes only: {written}"
-            entry["mention"] = unique_quote(draft.text, mentions[0].start, mentions[0].end)
+            entry["mention"] = mention
             entry["proposed"] = True
             draft.entities.append(entry)
 

@@ -170,3 +170,20 @@ def test_recall_on_the_packaged_article(  # the figures docs/annotations.md repo
         ("date phrases", 29, 30),
         ("counts", 9, 9),
     ]
+
+
+def test_a_name_only_in_a_passage_written_twice_is_left_to_the_reviewer(
+    cli, tmp_path: Path, article_corpus: Path
+) -> None:
+    text = tmp_path / "twice.ar.txt"
+    text.write_text("قتل 5 أشخاص في حمص.\nقتل 5 أشخاص في حمص.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    cli("draft", str(text), "--source-id", "test-twice", "--published", "2017-06-10",
+        "--title", "x", "--out", str(out), "--corpus", str(article_corpus))  # fmt: skip
+    drafted = yaml.safe_load((out / "annotations" / "test-twice.yaml").read_text("utf-8"))
+    assert "entities" not in drafted
+    assert {c["note"] for c in drafted["candidates"]} == {
+        "named only in passages written twice: link it by hand",
+        "a sentence written twice",
+    }
+    assert cli("validate", "--corpus", str(article_corpus), "--corpus", str(out)).exit_code == 0
