@@ -59,3 +59,36 @@ def test_without_the_addition_the_new_class_is_unknown(tmp_path: Path) -> None:
         check(BASE, [corpus_dir(), folder])
     [error] = raised.value.lines()
     assert "events[test-demolition-2017].type: 'Demolition' is not an event class" in error
+
+
+@pytest.fixture(scope="module")
+def reviewed(article_corpus: Path) -> BuildReport:
+    return check(BASE, [article_corpus, FIXTURES / "reviewed-return"])
+
+
+def test_a_news_item_uses_the_classes_a_corpus_grows_into(reviewed: BuildReport) -> None:
+    assert reviewed.shacl.conforms, reviewed.shacl.summary()
+    counts = reviewed.class_counts()
+    names = ("Return", "AidDelivery", "PublicStatement", "Visit")
+    assert [counts.get(name) for name in names] == [1, 1, 1, 1]
+
+
+def test_a_statement_names_its_unnamed_speaker(reviewed: BuildReport) -> None:
+    statement = f"{BASE}resource/un-official-statement-on-the-convoy-2017"
+    speaker = f"{statement}#speaker-unnamed-un-official-2017-06"
+    roles = {
+        (q.predicate.value.rsplit("/", 1)[1], q.object.value.rsplit("/", 1)[1])
+        for q in reviewed.dataset.quads
+        if q.subject.value == speaker
+    }
+    assert {("participant", "unnamed-un-official-2017-06"), ("role", "SpeakerRole")} <= roles
+
+
+def test_returned_families_are_counted_in_families(reviewed: BuildReport) -> None:
+    count = f"{BASE}resource/families-return-to-al-waer-2017#returned"
+    values = {
+        q.predicate.value.rsplit("/", 1)[1]: q.object.value
+        for q in reviewed.dataset.quads
+        if q.subject.value == count and q.predicate.value.startswith("http://schema.org/")
+    }
+    assert values == {"value": "40", "minValue": "40", "maxValue": "40", "unitText": "families"}
