@@ -42,6 +42,15 @@ class Dataset:
     warnings: list[str] = field(default_factory=list)
 
 
+def proposals_left(notes: Annotations) -> list[str]:
+    """A reminder that a file still holds a draft's proposals nobody has confirmed."""
+    proposed = sum(e.proposed for e in notes.entities) + sum(e.proposed for e in notes.events)
+    if not proposed:
+        return []
+    reminder = f"{proposed} entries still marked 'proposed: true' (a draft's, to review)"
+    return [f"{notes.path}: {reminder}"]
+
+
 def matching_text(text: str) -> str:
     return normalise_arabic(text.translate(QUOTATION_MARKS))
 
@@ -73,6 +82,7 @@ class DatasetBuilder:
         dataset.vocabulary = self.vocabulary
         for item, notes in read:
             self.register(dataset, item.source, notes)
+            dataset.warnings += proposals_left(notes)
         self.check_references(dataset, [notes for _, notes in read])
         chronology = Chronology(
             {
