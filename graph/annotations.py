@@ -53,6 +53,7 @@ class Relation:
     quote: str
     location: Location
     weight: str | None = None
+    proposed: bool = False
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,7 @@ def read_relation(item: LocatedMap, line: int, path: str) -> Relation:
         quote=item["quote"],
         location=_location(path, f"relations[{triple}]", item, line),
         weight=item.get("weight"),
+        proposed=bool(item.get("proposed", False)),
     )
 
 

@@ -44,7 +44,8 @@ class Dataset:
 
 def proposals_left(notes: Annotations) -> list[str]:
     """A reminder that a file still holds a draft's proposals nobody has confirmed."""
-    proposed = sum(e.proposed for e in notes.entities) + sum(e.proposed for e in notes.events)
+    entries = [*notes.entities, *notes.relations, *notes.events]
+    proposed = sum(entry.proposed for entry in entries)
     if not proposed:
         return []
     reminder = f"{proposed} entries still marked 'proposed: true' (a draft's, to review)"

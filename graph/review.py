@@ -83,7 +83,8 @@ def annotated_spans(text: str, notes: Annotations) -> list[AnnotatedSpan]:
             spans.append(_span("entity", locate_quote(text, part.quote), entity.id))
     for relation in notes.relations:
         about = f"{relation.subject} {relation.property} {relation.object}"
-        spans.append(_span("relation", locate_quote(text, relation.quote), about))
+        located = locate_quote(text, relation.quote)
+        spans.append(_span("relation", located, about, relation.proposed))
     for event in notes.events:
         quote = locate_quote(text, event.quote)
         spans.append(_span("event", quote, event.id, event.proposed))
