@@ -1,27 +1,16 @@
-"""The annotation format (docs/annotations.md), read into typed records with checked fields."""
+"""The annotation format (docs/annotations.md), read into typed records.
+
+The files are checked against their JSON Schema before they are read (graph/schema.py), so the
+reader trusts the shapes of the values; every record keeps its ``Location`` (file, line, entry and
+the lines of its keys) for the errors the later checks find.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from .errors import AnnotationError
-
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-QID = re.compile(r"^Q[1-9][0-9]*$")
-ROLES = (
-    "actor",
-    "perpetrator",
-    "victim",
-    "mediator",
-    "sponsor",
-    "evacuator",
-    "evacuee",
-    "party",
-    "supporter",
-    "opponent",
-)
-WHEN_KEYS = {"phrase", "anchor", "expect", "same_as", "after", "before", "during"}
+from .errors import Location
+from .located_yaml import LocatedList, LocatedMap
 
 
 @dataclass(frozen=True)
@@ -37,6 +26,7 @@ class Description:
     id: str
     label: Label
     quote: str
+    location: Location
     used_by: str | None = None
 
 
@@ -46,12 +36,13 @@ class Entity:
     types: tuple[str, ...]
     label: Label
     mention: str
-    location: str
+    location: Location
     alt: tuple[str, ...] = ()
     label_note: str | None = None
     wikidata: tuple[str, ...] = ()
     nicknames: tuple[Description, ...] = ()
     characterisations: tuple[Description, ...] = ()
+    proposed: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,8 +51,9 @@ class Relation:
     property: str
     object: str
     quote: str
-    location: str
+    location: Location
     weight: str | None = None
+    proposed: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +69,8 @@ class CountAnnotation:
     group: str
     phrase: str
     expect: str
+    location: Location
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +96,7 @@ class Event:
     types: tuple[str, ...]
     label: Label
     quote: str
-    location: str
+    location: Location
     situation: bool = False
     note: str | None = None
     when: When | None = None
@@ -116,6 +110,7 @@ class Event:
     result_of: tuple[EventLink, ...] = ()
     outcome: str | None = None
     wikidata: tuple[str, ...] = ()
+    proposed: bool = False
 
 
 @dataclass
@@ -127,173 +122,136 @@ class Annotations:
     events: list[Event] = field(default_factory=list)
 
 
-def _text(value: object, where: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise AnnotationError(where, "expected a non-empty string")
-    return value
-
-
-def _slug(value: object, where: str) -> str:
-    if not isinstance(value, str) or not SLUG.match(value):
-        raise AnnotationError(where, f"expected a lowercase ASCII slug, got {value!r}")
-    return value
-
-
-def _list(value: object, where: str) -> list:
+def _list(value: object) -> list:
+    """A value the format allows as one item or a list of them, as a list."""
     if value is None:
         return []
-    if isinstance(value, (str, dict)):
-        return [value]
-    if not isinstance(value, list):
-        raise AnnotationError(where, "expected a list")
-    return value
+    return list(value) if isinstance(value, list) else [value]
 
 
-def _slugs(value: object, where: str) -> tuple[str, ...]:
-    return tuple(_slug(item, where) for item in _list(value, where))
+def _strings(value: object) -> tuple[str, ...]:
+    return tuple(str(item) for item in _list(value))
 
 
-def _label(value: object, where: str) -> Label:
-    if not isinstance(value, dict) or set(value) != {"ar", "en"}:
-        raise AnnotationError(where, "expected {ar: ..., en: ...}")
-    return Label(_text(value["ar"], f"{where}.ar"), _text(value["en"], f"{where}.en"))
+def _label(value: dict) -> Label:
+    return Label(value["ar"], value["en"])
 
 
-def _qids(value: object, where: str) -> tuple[str, ...]:
-    qids = tuple(str(item) for item in _list(value, where))
-    for qid in qids:
-        if not QID.match(qid):
-            raise AnnotationError(where, f"not a Wikidata item ID: {qid!r}")
-    return qids
+def _items(data: LocatedMap, key: str) -> list[tuple[LocatedMap, int]]:
+    items = data.get(key) or LocatedList()
+    return list(zip(items, getattr(items, "lines", [data.line] * len(items)), strict=True))
 
 
-def _descriptions(value: object, where: str) -> tuple[Description, ...]:
+def _location(path: str, entry: str, item: LocatedMap, line: int) -> Location:
+    return Location(path, line, entry, dict(item.lines))
+
+
+def _descriptions(item: LocatedMap, key: str, at: Location) -> tuple[Description, ...]:
     found = []
-    for item in _list(value, where):
-        at = f"{where}[{item.get('id') if isinstance(item, dict) else '?'}]"
-        if not isinstance(item, dict):
-            raise AnnotationError(at, "expected a mapping")
+    for description, line in _items(item, key):
+        where = _location(at.file, f"{at.entry}.{key}[{description['id']}]", description, line)
         found.append(
             Description(
-                id=_slug(item.get("id"), f"{at}.id"),
-                label=_label({"ar": item.get("ar"), "en": item.get("en")}, at),
-                quote=_text(item.get("quote"), f"{at}.quote"),
-                used_by=_slug(item["used_by"], f"{at}.used_by") if "used_by" in item else None,
+                id=description["id"],
+                label=Label(description["ar"], description["en"]),
+                quote=description["quote"],
+                location=where,
+                used_by=description.get("used_by"),
             )
         )
     return tuple(found)
 
 
-def read_entity(item: dict, where: str) -> Entity:
-    at = f"{where}[{item.get('id', '?')}]"
+def read_entity(item: LocatedMap, line: int, path: str) -> Entity:
+    at = _location(path, f"entities[{item['id']}]", item, line)
     return Entity(
-        id=_slug(item.get("id"), f"{at}.id"),
-        types=tuple(_text(t, f"{at}.type") for t in _list(item.get("type"), f"{at}.type")),
-        label=_label(item.get("label"), f"{at}.label"),
-        mention=_text(item.get("mention"), f"{at}.mention"),
+        id=item["id"],
+        types=_strings(item["type"]),
+        label=_label(item["label"]),
+        mention=item["mention"],
         location=at,
-        alt=tuple(_text(a, f"{at}.alt") for a in _list(item.get("alt"), f"{at}.alt")),
+        alt=_strings(item.get("alt")),
         label_note=item.get("label_note"),
-        wikidata=_qids(item.get("wikidata"), f"{at}.wikidata"),
-        nicknames=_descriptions(item.get("nicknames"), f"{at}.nicknames"),
-        characterisations=_descriptions(item.get("characterisations"), f"{at}.characterisations"),
+        wikidata=_strings(item.get("wikidata")),
+        nicknames=_descriptions(item, "nicknames", at),
+        characterisations=_descriptions(item, "characterisations", at),
+        proposed=bool(item.get("proposed", False)),
     )
 
 
-def read_relation(item: dict, where: str) -> Relation:
-    at = (
-        f"{where}[{item.get('subject', '?')} {item.get('property', '?')} {item.get('object', '?')}]"
-    )
+def read_relation(item: LocatedMap, line: int, path: str) -> Relation:
+    triple = f"{item['subject']} {item['property']} {item['object']}"
     return Relation(
-        subject=_slug(item.get("subject"), f"{at}.subject"),
-        property=_text(item.get("property"), f"{at}.property"),
-        object=_slug(item.get("object"), f"{at}.object"),
-        quote=_text(item.get("quote"), f"{at}.quote"),
-        location=at,
+        subject=item["subject"],
+        property=item["property"],
+        object=item["object"],
+        quote=item["quote"],
+        location=_location(path, f"relations[{triple}]", item, line),
         weight=item.get("weight"),
+        proposed=bool(item.get("proposed", False)),
     )
 
 
-def _when(value: object, where: str) -> When | None:
+def _when(value: dict | None) -> When | None:
     if value is None:
         return None
-    if not isinstance(value, dict) or not set(value) <= WHEN_KEYS:
-        raise AnnotationError(where, f"expected a mapping with keys among {sorted(WHEN_KEYS)}")
     return When(**{key: str(item) for key, item in value.items()})
 
 
-def _participants(value: object, where: str) -> tuple[Participant, ...]:
+def _counts(item: LocatedMap, at: Location) -> tuple[CountAnnotation, ...]:
     found = []
-    for item in _list(value, where):
-        if not isinstance(item, list) or len(item) not in (2, 3):
-            raise AnnotationError(
-                where, f"expected [agent, role] or [agent, role, quote]: {item!r}"
+    for count, line in _items(item, "counts"):
+        found.append(
+            CountAnnotation(
+                kind=count["kind"],
+                group=count["group"],
+                phrase=count["phrase"],
+                expect=str(count["expect"]),
+                location=_location(at.file, f"{at.entry}.counts[{count['kind']}]", count, line),
+                unit=count.get("unit"),
             )
-        if item[1] not in ROLES:
-            raise AnnotationError(where, f"unknown role {item[1]!r}; roles are {', '.join(ROLES)}")
-        quote = _text(item[2], where) if len(item) == 3 else None
-        found.append(Participant(_slug(item[0], where), item[1], quote))
+        )
     return tuple(found)
 
 
-def _counts(value: object, where: str) -> tuple[CountAnnotation, ...]:
-    found = []
-    for item in _list(value, where):
-        if not isinstance(item, dict) or set(item) != {"kind", "group", "phrase", "expect"}:
-            raise AnnotationError(where, "a count needs exactly kind, group, phrase and expect")
-        found.append(CountAnnotation(**{key: str(item[key]) for key in item}))
-    return tuple(found)
-
-
-def _links(value: object, where: str) -> tuple[EventLink, ...]:
-    links = []
-    for item in _list(value, where):
-        if isinstance(item, dict):
-            links.append(
-                EventLink(_slug(item.get("event"), where), _text(item.get("quote"), where))
-            )
-        else:
-            links.append(EventLink(_slug(item, where)))
-    return tuple(links)
-
-
-def read_event(item: dict, where: str) -> Event:
-    at = f"{where}[{item.get('id', '?')}]"
-    return Event(
-        id=_slug(item.get("id"), f"{at}.id"),
-        types=tuple(_text(t, f"{at}.type") for t in _list(item.get("type"), f"{at}.type")),
-        label=_label(item.get("label"), f"{at}.label"),
-        quote=_text(item.get("quote"), f"{at}.quote"),
-        location=at,
-        situation=bool(item.get("situation", False)),
-        note=item.get("note"),
-        when=_when(item.get("when"), f"{at}.when"),
-        end=_when(item.get("end"), f"{at}.end"),
-        places=_slugs(item.get("places"), f"{at}.places"),
-        origin=_slugs(item.get("origin"), f"{at}.origin"),
-        destination=_slugs(item.get("destination"), f"{at}.destination"),
-        participants=_participants(item.get("participants"), f"{at}.participants"),
-        counts=_counts(item.get("counts"), f"{at}.counts"),
-        part_of=_links(item.get("part_of"), f"{at}.part_of"),
-        result_of=_links(item.get("result_of"), f"{at}.result_of"),
-        outcome=item.get("outcome"),
-        wikidata=_qids(item.get("wikidata"), f"{at}.wikidata"),
+def _links(value: object) -> tuple[EventLink, ...]:
+    return tuple(
+        EventLink(link["event"], link["quote"]) if isinstance(link, dict) else EventLink(link)
+        for link in _list(value)
     )
 
 
-def read_annotations(data: dict, path: str) -> Annotations:
-    """Read one annotation file's mapping; every error names the file and the entry."""
+def read_event(item: LocatedMap, line: int, path: str) -> Event:
+    at = _location(path, f"events[{item['id']}]", item, line)
+    return Event(
+        id=item["id"],
+        types=_strings(item["type"]),
+        label=_label(item["label"]),
+        quote=item["quote"],
+        location=at,
+        situation=bool(item.get("situation", False)),
+        note=item.get("note"),
+        when=_when(item.get("when")),
+        end=_when(item.get("end")),
+        places=_strings(item.get("places")),
+        origin=_strings(item.get("origin")),
+        destination=_strings(item.get("destination")),
+        participants=tuple(Participant(*entry) for entry in item.get("participants") or ()),
+        counts=_counts(item, at),
+        part_of=_links(item.get("part_of")),
+        result_of=_links(item.get("result_of")),
+        outcome=item.get("outcome"),
+        wikidata=_strings(item.get("wikidata")),
+        proposed=bool(item.get("proposed", False)),
+    )
 
-    def section(name: str) -> list:
-        items = _list(data.get(name), f"{path}: {name}")
-        if not all(isinstance(item, dict) for item in items):
-            raise AnnotationError(f"{path}: {name}", "every entry must be a mapping")
-        return items
 
+def read_annotations(data: LocatedMap, path: str) -> Annotations:
+    """Read one checked annotation file's mapping into records."""
     return Annotations(
-        source=str(data.get("source")),
+        source=data["source"],
         path=path,
-        entities=[read_entity(item, f"{path}: entities") for item in section("entities")],
-        relations=[read_relation(item, f"{path}: relations") for item in section("relations")],
-        events=[read_event(item, f"{path}: events") for item in section("events")],
+        entities=[read_entity(item, line, path) for item, line in _items(data, "entities")],
+        relations=[read_relation(item, line, path) for item, line in _items(data, "relations")],
+        events=[read_event(item, line, path) for item, line in _items(data, "events")],
     )

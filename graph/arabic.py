@@ -1,9 +1,12 @@
 """Arabic text helpers: the matching form of docs/conventions.md and Arabic numerals.
 
-The matching form (used by search and checks, never for stored labels) drops diacritics
-(U+064B-U+065F, U+0670) and tatweel (U+0640), writes every alef with hamza or madda and alef wasla
-as a bare alef, teh marbuta as heh, alef maksura as yeh, Eastern Arabic and Persian digits as ASCII
-digits, and collapses whitespace.
+The matching form (used by search, quote location and checks, never for stored labels) drops
+diacritics (U+064B-U+065F, U+0670), tatweel (U+0640) and invisible format characters (zero-width
+space and joiners, word joiner, byte order mark, direction marks), writes every alef with hamza or
+madda and alef wasla as a bare alef, teh marbuta as heh, alef maksura and Persian yeh as yeh,
+Persian kaf (keheh) as kaf, Eastern Arabic and Persian digits as ASCII digits, and collapses
+whitespace (the non-breaking spaces included). Every character becomes at most one character, so
+``matching_form_with_offsets`` can map a match in the matching form back to the original text.
 """
 
 import re
@@ -11,6 +14,8 @@ import re
 _DIACRITICS = {code: None for code in range(0x064B, 0x0660)}
 _DIACRITICS[0x0670] = None  # superscript alef
 _DIACRITICS[0x0640] = None  # tatweel
+_INVISIBLE = {code: None for code in (0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF,
+                                      0x061C, 0x00AD)}  # fmt: skip
 
 _LETTERS = {
     "\u0623": "\u0627",  # alef with hamza above -> alef
@@ -19,11 +24,16 @@ _LETTERS = {
     "\u0671": "\u0627",  # alef wasla -> alef
     "\u0629": "\u0647",  # teh marbuta -> heh
     "\u0649": "\u064a",  # alef maksura -> yeh
+    "\u06cc": "\u064a",  # Persian (Farsi) yeh -> yeh
+    "\u06a9": "\u0643",  # keheh (Persian kaf) -> kaf
+    "\u0675": "\u0627",  # high hamza alef -> alef
 }
 
 _DIGITS = {0x0660 + i: str(i) for i in range(10)} | {0x06F0 + i: str(i) for i in range(10)}
 
-_MATCHING_FORM = str.maketrans(_DIACRITICS | {ord(k): v for k, v in _LETTERS.items()} | _DIGITS)
+_MATCHING_FORM = str.maketrans(
+    _DIACRITICS | _INVISIBLE | {ord(k): v for k, v in _LETTERS.items()} | _DIGITS
+)
 _TO_ASCII_DIGITS = str.maketrans(_DIGITS)
 _WHITESPACE = re.compile(r"\s+")
 
@@ -45,6 +55,26 @@ CARDINALS: dict[str, int] = {
 def normalise_arabic(text: str) -> str:
     """Return the matching form of ``text`` (docs/conventions.md, "Labels and text")."""
     return _WHITESPACE.sub(" ", text.translate(_MATCHING_FORM)).strip()
+
+
+def matching_form_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The matching form of ``text`` (not stripped) and, for each of its characters, the offset
+    of the character of ``text`` it comes from."""
+    form: list[str] = []
+    offsets: list[int] = []
+    for offset, char in enumerate(text):
+        mapped = " " if char.isspace() else char.translate(_MATCHING_FORM)
+        if not mapped or (mapped == " " and form and form[-1] == " "):
+            continue
+        form.append(mapped)
+        offsets.append(offset)
+    return "".join(form), offsets
+
+
+def is_mark(char: str) -> bool:
+    """True for a character the matching form drops that belongs to the letter before it
+    (a diacritic or tatweel), as opposed to an invisible format character."""
+    return char.translate(_DIACRITICS) == ""
 
 
 def parse_arabic_int(token: str) -> int:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from .annotations import Event, When
 from .arabic import normalise_arabic
-from .errors import AnnotationError
+from .errors import AnnotationError, Location
 from .temporal import (
     Mode,
     Relation,
@@ -23,6 +23,8 @@ from .temporal import (
 )
 
 DURING = "during"
+# Relative phrases resolved against the source's publication date, not against an event.
+SOURCE_RELATIVE = (Relation.CURRENT_YEAR, Relation.FEW_DAYS_AGO, Relation.YESTERDAY)
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,10 @@ class Chronology:
     def __init__(self, events: dict[str, tuple[Event, datetime.date]]) -> None:
         self.events = events  # id -> (event, publication date of its source)
         self.resolved: dict[str, EventTime | None] = {}
+        self.failed: dict[str, AnnotationError] = {}
         self._resolving: set[str] = set()
 
-    def time_of(self, event_id: str, needed_by: str) -> EventTime:
+    def time_of(self, event_id: str, needed_by: Location) -> EventTime:
         if event_id not in self.events:
             raise AnnotationError(needed_by, f"anchor {event_id!r} is not an annotated event")
         found = self.resolve(event_id)
@@ -57,22 +60,31 @@ class Chronology:
         return found
 
     def resolve(self, event_id: str) -> EventTime | None:
+        """The event's time; an error is raised again, as it was, for every event anchored
+        on it, so that it is reported once."""
         if event_id in self.resolved:
             return self.resolved[event_id]
-        if event_id in self._resolving:
-            raise AnnotationError(self.events[event_id][0].location, "anchors form a cycle")
-        self._resolving.add(event_id)
+        if event_id in self.failed:
+            raise self.failed[event_id]
         event, published = self.events[event_id]
+        if event_id in self._resolving:
+            raise AnnotationError(event.location.at("when"), "anchors form a cycle")
+        self._resolving.add(event_id)
         try:
             result = self._resolve(event, published) if event.when else None
         except TemporalError as error:
-            raise AnnotationError(f"{event.location}.when", str(error)) from error
-        self._resolving.discard(event_id)
+            self.failed[event_id] = AnnotationError(event.location.at("when"), str(error))
+            raise self.failed[event_id] from error
+        except AnnotationError as error:
+            self.failed[event_id] = error
+            raise
+        finally:
+            self._resolving.discard(event_id)
         self.resolved[event_id] = result
         return result
 
     def _resolve(self, event: Event, published: datetime.date) -> EventTime:
-        when, where = event.when, f"{event.location}.when"
+        when, where = event.when, event.location.at("when")
         assert when is not None
         result = self._start(when, published, where)
         if when.before:
@@ -84,17 +96,17 @@ class Chronology:
                 where, f"resolves to {described!r}, annotation expects {when.expect!r}"
             )
         if event.end:
-            result = self._with_end(result, event.end, published, f"{event.location}.end")
+            result = self._with_end(result, event.end, published, event.location.at("end"))
         return result
 
-    def _start(self, when: When, published: datetime.date, where: str) -> EventTime:
+    def _start(self, when: When, published: datetime.date, where: Location) -> EventTime:
         if when.phrase:
             expression = parse_time_phrase(when.phrase)
             anchor = self.time_of(when.anchor, where) if when.anchor else None
             if (
                 expression.relation
                 and anchor is None
-                and expression.relation not in (Relation.CURRENT_YEAR, Relation.FEW_DAYS_AGO)
+                and expression.relation not in SOURCE_RELATIVE
             ):
                 raise AnnotationError(where, f"relative phrase {when.phrase!r} needs an 'anchor'")
             time = resolve_time(expression, anchor.time if anchor else None, published)
@@ -122,7 +134,7 @@ class Chronology:
         raise AnnotationError(where, "give a phrase, same_as, after or during")
 
     def _with_end(
-        self, result: EventTime, end: When, published: datetime.date, where: str
+        self, result: EventTime, end: When, published: datetime.date, where: Location
     ) -> EventTime:
         if not end.phrase:
             raise AnnotationError(where, "an end needs its phrase")

@@ -1,24 +1,26 @@
 """The RDF dataset of a corpus: a named graph per source, one for the ontology, one for the
-Wikidata links. Checks every quote, label, reference, time and count on the way; the first problem
-ends the build with its location."""
+Wikidata links. Checks every quote, label, reference, time and count on the way, and ends the
+build with every problem it found, each with its file and line."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import Quad
 
 from .annotations import Annotations, Entity, Event, read_annotations
 from .arabic import normalise_arabic
 from .chronology import Chronology
-from .corpus import AnnotatedSource, SourceDocument, load_corpus
+from .corpus import AnnotatedSource, CorpusSchemas, SourceDocument, load_corpus
 from .emitter import EvidenceWriter, GraphEmitter, ar, en, kebab, typed
-from .errors import AnnotationError
-from .events import EventWriter
-from .ontology import defined_terms, ontology_quads
-from .quotes import QuoteNotFound, locate_quote
+from .errors import AnnotationError, Location, Problems
+from .events import EventWriter, Locator
+from .ontology import ontology_additions, ontology_quads
 from .resources import corpus_dir, wikidata_reference
+from .schema import annotation_schema, source_schema
+from .schema_check import SchemaChecker
+from .terms import OntologyTerms, ontology_terms
 from .vocabulary import DCTERMS, OWL, RDF, RDFS, SCHEMA, SKOS, WD, MintedIris
 from .wikidata import WikidataLink, load_wikidata_reference
 
@@ -35,6 +37,19 @@ class Dataset:
     sources: list[SourceDocument]
     entities: dict[str, list[tuple[str, Entity]]] = field(default_factory=dict)
     events: dict[str, tuple[str, Event]] = field(default_factory=dict)
+    annotations: dict[str, Annotations] = field(default_factory=dict)
+    vocabulary: OntologyTerms | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def proposals_left(notes: Annotations) -> list[str]:
+    """A reminder that a file still holds a draft's proposals nobody has confirmed."""
+    entries = [*notes.entities, *notes.relations, *notes.events]
+    proposed = sum(entry.proposed for entry in entries)
+    if not proposed:
+        return []
+    reminder = f"{proposed} entries still marked 'proposed: true' (a draft's, to review)"
+    return [f"{notes.path}: {reminder}"]
 
 
 def matching_text(text: str) -> str:
@@ -42,19 +57,33 @@ def matching_text(text: str) -> str:
 
 
 class DatasetBuilder:
-    def __init__(self, iris: MintedIris, links: dict[str, WikidataLink]) -> None:
+    def __init__(
+        self, iris: MintedIris, links: dict[str, WikidataLink], additions: list[Path] = ()
+    ) -> None:
         self.iris = iris
         self.links = links
-        self.ontology = ontology_quads(iris)
-        self.terms = defined_terms(self.ontology, iris)
+        self.ontology = ontology_quads(iris, additions=additions)
+        self.vocabulary: OntologyTerms = ontology_terms(self.ontology, iris)
+        self.problems = Problems()
+
+    def schemas(self) -> CorpusSchemas:
+        """The checkers of the corpus files, with this ontology's terms."""
+        return CorpusSchemas(
+            SchemaChecker(source_schema()),
+            SchemaChecker(annotation_schema(self.vocabulary), self.vocabulary),
+        )
 
     def build(self, corpus: list[AnnotatedSource]) -> Dataset:
+        """The dataset of a schema-checked corpus; raises every problem found, sorted."""
         read = [
             (item, read_annotations(item.annotations, str(item.annotation_path))) for item in corpus
         ]
         dataset = Dataset(self.iris, list(self.ontology), [item.source for item in corpus])
+        dataset.annotations = {item.source.id: notes for item, notes in read}
+        dataset.vocabulary = self.vocabulary
         for item, notes in read:
             self.register(dataset, item.source, notes)
+            dataset.warnings += proposals_left(notes)
         self.check_references(dataset, [notes for _, notes in read])
         chronology = Chronology(
             {
@@ -62,77 +91,70 @@ class DatasetBuilder:
                 for event_id, (source_id, event) in dataset.events.items()
             }
         )
-        times = {event_id: chronology.resolve(event_id) for event_id in dataset.events}
+        times = {
+            event_id: self.problems.attempt(chronology.resolve, event_id)
+            for event_id in dataset.events
+        }
         for item, notes in read:
             dataset.quads += self.source_graph(dataset, item.source, notes, times)
         dataset.quads += self.wikidata_graph(dataset)
+        self.problems.raise_if_any()
         return dataset
 
     @staticmethod
     def published(dataset: Dataset, source_id: str):
         return next(s.published for s in dataset.sources if s.id == source_id)
 
-    def require_term(self, name: str, where: str) -> NamedNode:
-        if name not in self.terms:
-            raise AnnotationError(where, f"{name!r} is not a term of the ontology")
-        return self.iris.hkg[name]
-
     def register(self, dataset: Dataset, source: SourceDocument, annotations: Annotations) -> None:
         for entity in annotations.entities:
-            for type_name in entity.types:
-                self.require_term(type_name, f"{entity.location}.type")
             previous = dataset.entities.setdefault(entity.id, [])
             if previous and (previous[0][1].types, previous[0][1].label.en) != (
                 entity.types,
                 entity.label.en,
             ):
-                raise AnnotationError(
-                    entity.location,
-                    f"declared with another type or English label in source {previous[0][0]}",
+                self.problems.add(
+                    AnnotationError(
+                        entity.location,
+                        f"declared with another type or English label in source {previous[0][0]}",
+                    )
                 )
-            if any(source_id == source.id for source_id, _ in previous):
-                raise AnnotationError(entity.location, "declared twice in the same source")
-            previous.append((source.id, entity))
+            elif any(source_id == source.id for source_id, _ in previous):
+                self.problems.add(AnnotationError(entity.location, "declared twice in the source"))
+            else:
+                previous.append((source.id, entity))
         for event in annotations.events:
             if event.id in dataset.events or event.id in dataset.entities:
-                raise AnnotationError(event.location, "id already used")
-            for type_name in event.types:
-                self.require_term(type_name, f"{event.location}.type")
-            dataset.events[event.id] = (source.id, event)
+                self.problems.add(AnnotationError(event.location.at("id"), "id already used"))
+            else:
+                dataset.events[event.id] = (source.id, event)
 
     def check_references(self, dataset: Dataset, all_annotations: list[Annotations]) -> None:
-        def entity(slug: str, where: str) -> None:
+        def entity(slug: str, where: Location) -> None:
             if slug not in dataset.entities:
-                raise AnnotationError(where, f"{slug!r} is not an annotated entity")
+                self.problems.add(AnnotationError(where, f"{slug!r} is not an annotated entity"))
 
         for notes in all_annotations:
             for relation in notes.relations:
-                entity(relation.subject, relation.location)
-                entity(relation.object, relation.location)
-                self.require_term(relation.property, relation.location)
-                if relation.weight:
-                    self.require_term(relation.weight, relation.location)
+                entity(relation.subject, relation.location.at("subject"))
+                entity(relation.object, relation.location.at("object"))
             for event in notes.events:
-                for slug in (
-                    *event.places,
-                    *event.origin,
-                    *event.destination,
-                    *(p.agent for p in event.participants),
-                ):
-                    entity(slug, event.location)
-                for link in (*event.part_of, *event.result_of):
-                    if link.event not in dataset.events:
-                        raise AnnotationError(event.location, f"{link.event!r} is not an event")
-                for term in (
-                    *(c.kind for c in event.counts),
-                    *(c.group for c in event.counts),
-                    *([event.outcome] if event.outcome else []),
-                ):
-                    self.require_term(term, event.location)
+                for key in ("places", "origin", "destination"):
+                    for slug in getattr(event, key):
+                        entity(slug, event.location.at(key))
+                for participant in event.participants:
+                    entity(participant.agent, event.location.at("participants"))
+                for key in ("part_of", "result_of"):
+                    for link in getattr(event, key):
+                        if link.event not in dataset.events:
+                            self.problems.add(
+                                AnnotationError(
+                                    event.location.at(key), f"{link.event!r} is not an event"
+                                )
+                            )
             for item in notes.entities:
                 for nickname in item.nicknames:
                     if nickname.used_by:
-                        entity(nickname.used_by, item.location)
+                        entity(nickname.used_by, nickname.location.at("used_by"))
 
     def source_graph(
         self, dataset: Dataset, source: SourceDocument, annotations: Annotations, times: dict
@@ -141,31 +163,30 @@ class DatasetBuilder:
         evidence = EvidenceWriter(out, source.id)
         self.write_source(out, source)
         text = matching_text(source.text)
+        locator = Locator(source.text, dataset.warnings)
         for item in annotations.entities:
-            self.write_entity(evidence, source, item, text, dataset)
+            self.problems.attempt(self.write_entity, evidence, locator, source, item, text, dataset)
         for relation in annotations.relations:
-            node = evidence.statement(
-                self.iris.resource(relation.subject),
-                self.iris.hkg[relation.property],
-                self.iris.resource(relation.object),
-                f"{kebab(relation.property)}-{relation.object}",
-            )
-            if relation.weight:
-                out.add(node, self.iris.hkg.demographicWeight, self.iris.hkg[relation.weight])
-            span = self.locate(source, relation.quote, f"{relation.location}.quote")
-            slug = f"{relation.subject}-{kebab(relation.property)}-{relation.object}"
-            evidence.record(slug, span, node)
-        events = EventWriter(evidence, source.text, times)
+            self.problems.attempt(self.write_relation, evidence, locator, relation)
+        events = EventWriter(evidence, locator, times, self.problems, self.vocabulary.unit_words)
         for event in annotations.events:
-            events.write(event)
+            self.problems.attempt(events.write, event)
         return out.quads
 
-    @staticmethod
-    def locate(source: SourceDocument, quote: str, where: str):
-        try:
-            return locate_quote(source.text, quote)
-        except QuoteNotFound as error:
-            raise AnnotationError(where, str(error)) from error
+    def write_relation(self, evidence: EvidenceWriter, locator: Locator, relation) -> None:
+        span = locator.locate(relation.quote, relation.location.at("quote"))
+        node = evidence.statement(
+            self.iris.resource(relation.subject),
+            self.iris.hkg[relation.property],
+            self.iris.resource(relation.object),
+            f"{kebab(relation.property)}-{relation.object}",
+        )
+        if relation.weight:
+            evidence.emitter.add(
+                node, self.iris.hkg.demographicWeight, self.iris.hkg[relation.weight]
+            )
+        slug = f"{relation.subject}-{kebab(relation.property)}-{relation.object}"
+        evidence.record(slug, span, node)
 
     def write_source(self, out: GraphEmitter, source: SourceDocument) -> None:
         node, hkg = self.iris.source(source.id), self.iris.hkg
@@ -184,6 +205,7 @@ class DatasetBuilder:
     def write_entity(
         self,
         evidence: EvidenceWriter,
+        locator: Locator,
         source: SourceDocument,
         item: Entity,
         text: str,
@@ -192,9 +214,12 @@ class DatasetBuilder:
         out, hkg = evidence.emitter, self.iris.hkg
         node = self.iris.resource(item.id)
         first_source, first = dataset.entities[item.id][0]
+        mention = locator.locate(item.mention, item.location.at("mention"))
+        self.check_in_text(item.label.ar, text, item, item.location.at("label"))
+        for alt in item.alt:
+            self.check_in_text(alt, text, None, item.location.at("alt"))
         for type_name in item.types:
             out.add(node, RDF.type, hkg[type_name])
-        self.check_in_text(item.label.ar, text, item, f"{item.location}.label.ar")
         if first_source == source.id:
             out.labels(node, item.label)
         else:
@@ -202,20 +227,18 @@ class DatasetBuilder:
             if item.label.ar != first.label.ar:
                 out.add(node, SKOS.altLabel, ar(item.label.ar))
         for alt in item.alt:
-            self.check_in_text(alt, text, None, f"{item.location}.alt")
             out.add(node, SKOS.altLabel, ar(alt))
         if item.label_note:
             out.add(node, SKOS.editorialNote, en(item.label_note))
-        evidence.record(
-            item.id, self.locate(source, item.mention, f"{item.location}.mention"), node
-        )
+        evidence.record(item.id, mention, node)
         for kind, descriptions in (
             ("nickname", item.nicknames),
             ("characterisedAs", item.characterisations),
         ):
             for description in descriptions:
-                where = f"{item.location}.{kind}[{description.id}]"
-                self.check_in_text(description.label.ar, text, None, where)
+                where = description.location
+                self.check_in_text(description.label.ar, text, None, where.at("ar"))
+                span = locator.locate(description.quote, where.at("quote"))
                 part = self.iris.resource(item.id, description.id)
                 out.add(node, hkg[kind], part)
                 out.add(
@@ -224,11 +247,10 @@ class DatasetBuilder:
                 out.labels(part, description.label)
                 if description.used_by:
                     out.add(part, hkg.usedBy, self.iris.resource(description.used_by))
-                span = self.locate(source, description.quote, f"{where}.quote")
                 evidence.record(f"{item.id}-{description.id}", span, part)
 
     @staticmethod
-    def check_in_text(label: str, text: str, item: Entity | None, where: str) -> None:
+    def check_in_text(label: str, text: str, item: Entity | None, where: Location) -> None:
         """An Arabic label must be the text's own words, unless its entity notes why not."""
         if item is not None and item.label_note:
             return
@@ -252,10 +274,14 @@ class DatasetBuilder:
             for qid in qids:
                 link = self.links.get(qid)
                 if link is None:
-                    raise AnnotationError(
-                        f"{where}.wikidata",
-                        f"{qid} is not in the verified reference graph/reference/wikidata-ids.tsv",
+                    self.problems.add(
+                        AnnotationError(
+                            where.at("wikidata"),
+                            f"{qid} is not in the verified reference "
+                            "graph/reference/wikidata-ids.tsv",
+                        )
                     )
+                    continue
                 subject = self.iris.resource(slug)
                 node = EvidenceWriter(out, "").statement(
                     subject, LINK_PREDICATES[link.kind], WD[qid], f"wikidata-{qid.lower()}"
@@ -273,5 +299,10 @@ def build_dataset(
 ) -> Dataset:
     """Build the dataset of the corpus folders (by default the packaged corpus alone)."""
     iris = MintedIris(base_iri)
-    builder = DatasetBuilder(iris, load_wikidata_reference(reference or wikidata_reference()))
-    return builder.build(load_corpus(corpus_folders or [corpus_dir()]))
+    folders = corpus_folders or [corpus_dir()]
+    builder = DatasetBuilder(
+        iris,
+        load_wikidata_reference(reference or wikidata_reference()),
+        ontology_additions(folders),
+    )
+    return builder.build(load_corpus(folders, builder.schemas()))

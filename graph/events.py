@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from pyoxigraph import NamedNode
 
 from .annotations import Event
 from .chronology import EventTime
 from .emitter import EvidenceWriter, GraphEmitter, ar, boolean, en, kebab, number, typed
-from .errors import AnnotationError
+from .errors import AnnotationError, Location, Problems
 from .quantities import QuantityError, parse_quantity
-from .quotes import QuoteNotFound, TextSpan, locate_quote, locate_within
+from .quotes import QuoteNotFound, TextSpan, differences, locate_quote, locate_within
 from .temporal import Mode
 from .vocabulary import RDF, SCHEMA, SEM, SKOS
 
@@ -27,32 +29,67 @@ QUALIFIERS = {
 }
 
 
-class EventWriter:
-    """Writes the events of one source into its graph."""
+class Locator:
+    """Locates the quotes of one source text; a match found only after Arabic normalisation is
+    kept, with a warning that shows the characters that differ."""
 
-    def __init__(self, evidence: EvidenceWriter, text: str, times: dict[str, EventTime | None]):
-        self.evidence = evidence
-        self.out: GraphEmitter = evidence.emitter
-        self.hkg = self.out.hkg
+    def __init__(self, text: str, warnings: list[str]) -> None:
         self.text = text
-        self.times = times
+        self.warnings = warnings
 
-    def locate(self, quote: str, where: str) -> TextSpan:
+    def locate(self, quote: str, where: Location) -> TextSpan:
         try:
-            return locate_quote(self.text, quote)
+            return self.noted(locate_quote(self.text, quote), quote, where)
         except QuoteNotFound as error:
             raise AnnotationError(where, str(error)) from error
 
+    def within(self, span: TextSpan, phrase: str, where: Location) -> TextSpan:
+        try:
+            return self.noted(locate_within(self.text, span, phrase), phrase, where)
+        except QuoteNotFound as error:
+            raise AnnotationError(where, str(error)) from error
+
+    def noted(self, span: TextSpan, quote: str, where: Location) -> TextSpan:
+        if span.normalised:
+            self.warnings.append(
+                f"{where}: matched only after Arabic normalisation; the evidence keeps the "
+                f"text's {span.exact!r}: {differences(quote, span.exact)}"
+            )
+        return span
+
+
+class EventWriter:
+    """Writes the events of one source into its graph."""
+
+    def __init__(
+        self,
+        evidence: EvidenceWriter,
+        locator: Locator,
+        times: dict[str, EventTime | None],
+        problems: Problems,
+        units: dict[str, str],
+    ) -> None:
+        self.units = units
+        self.evidence = evidence
+        self.out: GraphEmitter = evidence.emitter
+        self.hkg = self.out.hkg
+        self.locator = locator
+        self.times = times
+        self.problems = problems
+
+    def locate(self, quote: str, where: Location) -> TextSpan:
+        return self.locator.locate(quote, where)
+
     def write(self, event: Event) -> None:
         node = self.out.iris.resource(event.id)
-        span = self.locate(event.quote, f"{event.location}.quote")
+        span = self.locate(event.quote, event.location.at("quote"))
         for type_name in event.types:
             self.out.add(node, RDF.type, self.hkg[type_name])
         self.out.labels(node, event.label)
         if event.note:
             self.out.add(node, SKOS.editorialNote, en(event.note))
         evidence = self.evidence.record(event.id, span, node)
-        self.write_time(node, event, span)
+        self.problems.attempt(self.write_time, node, event, span)
         for predicate, places in (
             ("place", event.places),
             ("origin", event.origin),
@@ -62,9 +99,13 @@ class EventWriter:
                 self.out.add(node, self.hkg[predicate], self.out.iris.resource(place))
         if event.outcome:
             self.out.add(node, self.hkg.outcome, self.hkg[event.outcome])
-        self.write_participants(node, event, evidence)
-        self.write_counts(node, event, span)
-        self.write_links(node, event, evidence)
+        self.problems.attempt(self.write_participants, node, event, evidence)
+        kinds: Counter[str] = Counter()
+        for count in event.counts:
+            kinds[count.kind] += 1  # a second count of one kind gets its own node: "-2"
+            local = kebab(count.kind) + (f"-{kinds[count.kind]}" if kinds[count.kind] > 1 else "")
+            self.problems.attempt(self.write_count, node, event, count, span, local)
+        self.problems.attempt(self.write_links, node, event, evidence)
 
     def write_time(self, node: NamedNode, event: Event, span: TextSpan) -> None:
         found = self.times.get(event.id)
@@ -72,11 +113,8 @@ class EventWriter:
             return
         time, hkg = found.time, self.hkg
         if event.when and event.when.phrase:
-            try:
-                locate_within(self.text, span, event.when.phrase)
-            except QuoteNotFound as error:
-                raise AnnotationError(f"{event.location}.when.phrase", str(error)) from error
-            self.out.add(node, hkg.datePhrase, ar(event.when.phrase))
+            phrase = self.locator.within(span, event.when.phrase, event.location.at("when"))
+            self.out.add(node, hkg.datePhrase, ar(phrase.exact))
         if time.period is not None:
             self.out.add(node, hkg.date, typed(*time.period.xsd_literal()))
         if time.qualifier is not None:
@@ -100,14 +138,8 @@ class EventWriter:
             )
             self.out.add(node, hkg.timeAnchor, anchor)
         if found.end_phrase:
-            self.locate_phrase(span, found.end_phrase, f"{event.location}.end.phrase")
-            self.out.add(node, hkg.endPhrase, ar(found.end_phrase))
-
-    def locate_phrase(self, span: TextSpan, phrase: str, where: str) -> TextSpan:
-        try:
-            return locate_within(self.text, span, phrase)
-        except QuoteNotFound as error:
-            raise AnnotationError(where, str(error)) from error
+            phrase = self.locator.within(span, found.end_phrase, event.location.at("end"))
+            self.out.add(node, hkg.endPhrase, ar(phrase.exact))
 
     def write_participants(self, node: NamedNode, event: Event, evidence: NamedNode) -> None:
         for participant in event.participants:
@@ -117,9 +149,10 @@ class EventWriter:
             self.out.add(node, self.hkg.actor, agent)
             self.out.add(part, RDF.type, self.hkg.Participation)
             self.out.add(part, self.hkg.participant, agent)
-            self.out.add(part, self.hkg.role, self.hkg[participant.role.capitalize() + "Role"])
+            role = participant.role[0].upper() + participant.role[1:] + "Role"
+            self.out.add(part, self.hkg.role, self.hkg[role])
             if participant.quote:
-                where = f"{event.location}.participants[{participant.agent}]"
+                where = event.location.at("participants")
                 own = self.locate(participant.quote, where)
                 self.evidence.record(
                     f"{event.id}-{participant.role}-{participant.agent}", own, part
@@ -127,35 +160,38 @@ class EventWriter:
             else:
                 self.out.add(part, self.hkg.evidence, evidence)
 
-    def write_counts(self, node: NamedNode, event: Event, span: TextSpan) -> None:
-        for count in event.counts:
-            where = f"{event.location}.counts[{count.kind}]"
-            phrase_span = self.locate_phrase(span, count.phrase, where)
-            try:
-                quantity = parse_quantity(count.phrase)
-            except QuantityError as error:
-                raise AnnotationError(where, str(error)) from error
-            if quantity.describe() != count.expect:
-                raise AnnotationError(
-                    where,
-                    f"{count.phrase!r} parses as "
-                    f"{quantity.describe()!r}, annotation expects "
-                    f"{count.expect!r}",
-                )
-            part = NamedNode(f"{node.value}#{kebab(count.kind)}")
-            hkg = self.hkg
-            self.out.add(node, hkg.count, part)
-            self.out.add(part, RDF.type, hkg.Count)
-            self.out.add(part, hkg.countKind, hkg[count.kind])
-            self.out.add(part, hkg.countedGroup, hkg[count.group])
-            if quantity.value is not None:
-                self.out.add(part, SCHEMA.value, number(quantity.value))
-            self.out.add(part, SCHEMA.minValue, number(quantity.low))
-            self.out.add(part, SCHEMA.maxValue, number(quantity.high))
-            self.out.add(part, SCHEMA.unitText, typed(quantity.unit, "string"))
-            self.out.add(part, hkg.approximate, boolean(quantity.approximate))
-            self.out.add(part, hkg.quantityPhrase, ar(count.phrase))
-            self.evidence.record(f"{event.id}-{kebab(count.kind)}", phrase_span, part)
+    def write_count(self, node: NamedNode, event: Event, count, span: TextSpan, local: str) -> None:
+        where = count.location
+        phrase_span = self.locator.within(span, count.phrase, where.at("phrase"))
+        try:
+            quantity = parse_quantity(phrase_span.exact, self.units)
+        except QuantityError as error:
+            raise AnnotationError(where.at("phrase"), str(error)) from error
+        if count.unit and quantity.unit != count.unit:
+            raise AnnotationError(
+                where.at("unit"),
+                f"{count.phrase!r} counts {quantity.unit}, annotation says {count.unit}",
+            )
+        if quantity.describe() != count.expect:
+            raise AnnotationError(
+                where.at("expect"),
+                f"{count.phrase!r} parses as {quantity.describe()!r}, annotation expects "
+                f"{count.expect!r}",
+            )
+        part = NamedNode(f"{node.value}#{local}")
+        hkg = self.hkg
+        self.out.add(node, hkg.count, part)
+        self.out.add(part, RDF.type, hkg.Count)
+        self.out.add(part, hkg.countKind, hkg[count.kind])
+        self.out.add(part, hkg.countedGroup, hkg[count.group])
+        if quantity.value is not None:
+            self.out.add(part, SCHEMA.value, number(quantity.value))
+        self.out.add(part, SCHEMA.minValue, number(quantity.low))
+        self.out.add(part, SCHEMA.maxValue, number(quantity.high))
+        self.out.add(part, SCHEMA.unitText, typed(quantity.unit, "string"))
+        self.out.add(part, hkg.approximate, boolean(quantity.approximate))
+        self.out.add(part, hkg.quantityPhrase, ar(phrase_span.exact))
+        self.evidence.record(f"{event.id}-{local}", phrase_span, part)
 
     def write_links(self, node: NamedNode, event: Event, evidence: NamedNode) -> None:
         for predicate, links in (("partOf", event.part_of), ("resultOf", event.result_of)):
@@ -164,7 +200,8 @@ class EventWriter:
                 local = f"{kebab(predicate)}-{link.event}"
                 statement = self.evidence.statement(node, self.hkg[predicate], target, local)
                 if link.quote:
-                    own = self.locate(link.quote, f"{event.location}.{kebab(predicate)}")
+                    key = "part_of" if predicate == "partOf" else "result_of"
+                    own = self.locate(link.quote, event.location.at(key))
                     self.evidence.record(f"{event.id}-{local}", own, statement)
                 else:
                     self.out.add(statement, self.hkg.evidence, evidence)

@@ -1,25 +1,37 @@
-"""The ontology and SHACL shapes as RDF: parsed against the base IRI into the ontology graph."""
+"""The ontology and SHACL shapes as RDF: parsed against the base IRI into the ontology graph.
+
+A corpus folder may bring its own additions (``ontology/*.ttl`` beside ``sources/``): they are
+parsed the same way into the same graph, so their classes, concepts and shapes count as the
+packaged ones do (docs/annotations.md, "Adding a class or a unit").
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import Quad, RdfFormat, parse
 
 from .errors import BuildError
 from .resources import ontology_dir
-from .vocabulary import RDF, MintedIris
+from .vocabulary import MintedIris
 
 ONTOLOGY_FILES = ("homs-kg.ttl", "shapes.ttl")
 
 
-def ontology_quads(iris: MintedIris, folder: Path | None = None) -> list[Quad]:
-    """Every triple of the ontology files, in the named graph ``graph/ontology``."""
+def ontology_additions(corpus_folders: Iterable[Path]) -> list[Path]:
+    """The Turtle files a corpus folder adds to the ontology, in folder then name order."""
+    return [path for folder in corpus_folders for path in sorted(folder.glob("ontology/*.ttl"))]
+
+
+def ontology_quads(
+    iris: MintedIris, folder: Path | None = None, additions: Iterable[Path] = ()
+) -> list[Quad]:
+    """Every triple of the ontology files and additions, in the named graph ``graph/ontology``."""
     folder = folder or ontology_dir()
     graph = iris.graph("ontology")
     quads = []
-    for name in ONTOLOGY_FILES:
-        path = folder / name
+    for path in [*(folder / name for name in ONTOLOGY_FILES), *additions]:
         try:
             with path.open("rb") as turtle:
                 triples = list(parse(turtle, format=RdfFormat.TURTLE, base_iri=iris.base))
@@ -27,14 +39,3 @@ def ontology_quads(iris: MintedIris, folder: Path | None = None) -> list[Quad]:
             raise BuildError(f"{path}: {error}") from error
         quads += [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
     return quads
-
-
-def defined_terms(quads: list[Quad], iris: MintedIris) -> set[str]:
-    """Local names of the ``hkg:`` terms the ontology types (classes, properties, individuals)."""
-    namespace = iris.hkg.iri
-    return {
-        q.subject.value[len(namespace):]
-        for q in quads
-        if q.predicate == RDF.type and isinstance(q.subject, NamedNode)
-        and q.subject.value.startswith(namespace)
-    }  # fmt: skip

@@ -10,18 +10,21 @@ Conventions (docs/conventions.md "Numbers", docs/data-model.md "Counts"):
   2000, "مئة" 100, "مئتين" 200. In "بين 2 و3 آلاف" the scale of the second number applies to both.
 - Vague amounts, approximate with no value: العشرات 20-99, المئات 200-999, الآلاف 2000-9999;
   followed by آلاف they are thousands ("عشرات الآلاف" 20000-99999).
-- Unit "percent" when the phrase says بالمائة / بالمئة / في المائة / في المئة / % / ٪, else
-  "persons".
+- Unit "percent" when the phrase says بالمائة / بالمئة / في المائة / في المئة / % / ٪; else the
+  unit whose Arabic word the phrase holds (the ontology's hkg:CountUnit concepts: "نحو 40 عائلة"
+  counts families, not persons); else "persons". A unit other than persons and percent is part of
+  the description: "~40 families".
 - A phrase with no number, or with two numbers that are not a range, is an error.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from .arabic import CARDINALS, normalise_arabic
 
-UNITS = ("persons", "percent")
+PERSONS, PERCENT = "persons", "percent"
 
 
 @dataclass(frozen=True)
@@ -35,15 +38,16 @@ class Quantity:
     unit: str
 
     def __post_init__(self) -> None:
-        if self.unit not in UNITS:
-            raise ValueError(f"unit must be one of {UNITS}, not {self.unit!r}")
+        if not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", self.unit):
+            raise ValueError(f"a unit is a lowercase notation such as 'persons', not {self.unit!r}")
         if self.low > self.high:
             raise ValueError(f"low {self.low} is above high {self.high}")
 
     def describe(self) -> str:
         """Canonical short form: "340", "200-300", "~3000", "15-20%", "~200-999"."""
         text = f"{self.value}" if self.value is not None else f"{self.low}-{self.high}"
-        return ("~" if self.approximate else "") + text + ("%" if self.unit == "percent" else "")
+        unit = {PERSONS: "", PERCENT: "%"}.get(self.unit, f" {self.unit}")
+        return ("~" if self.approximate else "") + text + unit
 
 
 class QuantityError(ValueError):
@@ -124,10 +128,28 @@ def _range(match: re.Match[str], phrase: str) -> tuple[int | float, int | float]
     return low, high
 
 
-def parse_quantity(phrase: str) -> Quantity:
-    """Parse an Arabic count or share ("ما بين 200 الى 300 شخص", "حوالي 3 آلاف مدني")."""
+@cache
+def packaged_unit_words() -> dict[str, str]:
+    """The Arabic unit words of the packaged ontology (matching form -> unit notation)."""
+    from .schema import packaged_terms
+
+    return packaged_terms().unit_words
+
+
+def unit_of(text: str, unit_words: Mapping[str, str]) -> str:
+    """The unit a prepared phrase counts in: percent, a unit its words name, or persons."""
+    if _PERCENT.search(text):
+        return PERCENT
+    units = {unit_words[word] for word in re.findall(r"\w+", text) if word in unit_words}
+    units.discard(PERSONS)
+    return units.pop() if len(units) == 1 else PERSONS
+
+
+def parse_quantity(phrase: str, unit_words: Mapping[str, str] | None = None) -> Quantity:
+    """Parse an Arabic count or share ("ما بين 200 الى 300 شخص", "حوالي 3 آلاف مدني");
+    ``unit_words`` (default: the packaged ontology's) tell the units other than persons."""
     text = _prepare(phrase)
-    unit = "percent" if _PERCENT.search(text) else "persons"
+    unit = unit_of(text, packaged_unit_words() if unit_words is None else unit_words)
     text = _PERCENT.sub(" ", text)
     approximate = _APPROXIMATORS.search(text) is not None
     if match := _RANGE.search(text):
@@ -145,6 +167,6 @@ def parse_quantity(phrase: str) -> Quantity:
         quantity = Quantity(low, high, None, True, unit)
     else:
         raise QuantityError(phrase, "no number found")
-    if unit == "percent" and quantity.high > 100:
+    if unit == PERCENT and quantity.high > 100:
         raise QuantityError(phrase, f"a share above 100% ({quantity.high})")
     return quantity

@@ -19,6 +19,7 @@ bounds. The project's conventions (docs/conventions.md "Time", docs/data-model.m
 - "after that" / "after <an event>": earliest = the anchor's earliest bound (may be none), latest =
   the publication date; if the two are the same day the period is that day, not approximate.
 - same time: a copy of the anchor. A few days ago: no earliest, latest = publication; approximate.
+- yesterday (أمس، يوم أمس): the day before publication, at day precision; not approximate.
 - Every latest bound is capped at the publication date; a period that starts after it is an error
   (the text cannot report the future). A relative expression without an anchor is an error.
 - A duration ("for a month") gives an end bound: the start's latest bound plus the duration.
@@ -63,6 +64,7 @@ class Relation(StrEnum):
     FEW_DAYS_AGO = "few-days-ago"
     ANCHOR_YEAR = "anchor-year"
     SAME_TIME = "same-time"
+    YESTERDAY = "yesterday"
 
 
 class TemporalError(ValueError):
@@ -242,7 +244,14 @@ _RELATIVE = [
     (re.compile(r"(?:حتي )?(?:ايام قليله خلت|(?:قبل|منذ) (?:ايام|بضعه ايام)(?: قليله)?)"),
      Relation.FEW_DAYS_AGO),
     (re.compile(r"(?:الوقت (?:نفسه|ذاته)|نفس الوقت|ذلك الوقت|ذلك الحين)"), Relation.SAME_TIME),
+    (re.compile(r"امس"), Relation.YESTERDAY),
 ]  # fmt: skip
+UNDERSTOOD = (
+    "understood: a day, a month or a year (في 3 فبراير/شباط 2012، مايو/أيار 2011، عام 2013), "
+    "with منذ، بحلول or بعد and اوائل، اواسط، اواخر or نهاية; or a relative phrase (في اليوم "
+    "التالي، بعد شهر، في الشهر التالي، بعد ذلك، أمس، مارس من العام الحالي، ايام قليلة خلت); "
+    "every rule is in graph/temporal.py"
+)
 _UNKNOWN_MONTH = re.compile(r"(?P<name>[^\s\d]+) (?:(?:عام|سنه) )?\d{4}")
 
 
@@ -338,7 +347,7 @@ def parse_time_phrase(phrase: str) -> TimeExpression:
         names = [n for n in match["name"].split("/") if n not in known]
         if names:
             raise TemporalError(phrase, f"unknown month name {names[0]!r}")
-    raise TemporalError(phrase, "no time expression found")
+    raise TemporalError(phrase, f"no time expression found ({UNDERSTOOD})")
 
 
 # --- resolution -------------------------------------------------------------------------------
@@ -388,6 +397,9 @@ def _period_of(expr: TimeExpression, anchor: ResolvedTime | None, published: dat
         return Period(base.year, base.month).plus(months=1)
     if expr.relation is Relation.CURRENT_YEAR:
         return Period(published.year, expr.month_without_year)
+    if expr.relation is Relation.YESTERDAY:
+        day = published - timedelta(days=1)
+        return Period(day.year, day.month, day.day)
     if expr.relation is Relation.ANCHOR_YEAR and expr.month_without_year is not None:
         base = _anchor_period(anchor, expr.phrase, *Precision)
         return Period(base.year, expr.month_without_year)

@@ -8,8 +8,6 @@ import rdflib
 from pyoxigraph import RdfFormat, Triple, serialize
 from pyshacl import validate
 
-from .ontology import ONTOLOGY_FILES
-from .resources import ontology_dir
 from .vocabulary import MintedIris
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -28,10 +26,10 @@ class ShaclReport:
         )
 
 
-def shapes_graph(iris: MintedIris) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    graph.parse(ontology_dir() / ONTOLOGY_FILES[1], format="turtle", publicID=iris.base)
-    return graph
+def shapes_graph(quads: list, iris: MintedIris) -> rdflib.Graph:
+    """The ontology graph's triples: the packaged shapes and any a corpus folder adds."""
+    ontology = iris.graph("ontology")
+    return union_graph([q for q in quads if q.graph_name == ontology])
 
 
 def union_graph(quads: list) -> rdflib.Graph:
@@ -45,7 +43,10 @@ def union_graph(quads: list) -> rdflib.Graph:
 def validate_quads(quads: list, iris: MintedIris) -> ShaclReport:
     """Validate the data (with the ontology's subclass axioms in it) against the shapes."""
     conforms, results, _ = validate(
-        union_graph(quads), shacl_graph=shapes_graph(iris), inference="none", allow_warnings=True
+        union_graph(quads),
+        shacl_graph=shapes_graph(quads, iris),
+        inference="none",
+        allow_warnings=True,
     )
     violations = sorted(
         f"{results.value(r, SH.focusNode)}: {results.value(r, SH.resultMessage)}"

@@ -3,6 +3,7 @@ in README.md's "Command line" section (tests/test_commands_documented.py keeps i
 
 from __future__ import annotations
 
+import datetime
 import sys
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfForm
 
 from homs_kg.graph.build import BuildReport, check
 from homs_kg.graph.build import build as build_store
-from homs_kg.graph.errors import BuildError
+from homs_kg.graph.errors import AnnotationErrors, BuildError
 from homs_kg.graph.resources import corpus_dir
 from homs_kg.graph.store import StoreInfo, current_store, new_build_id
 from homs_kg.graph.vocabulary import DEFAULT_BASE_IRI, MintedIris
@@ -58,7 +59,7 @@ UPDATE_OPERATIONS = {
     "MOVE",
     "ADD",
 }
-BUILD_ONLY = ("corpus", "store_gsp")  # the settings only build reads
+BUILD_ONLY = ("store_gsp",)  # the settings only build reads
 SERVE_SETTINGS = tuple(name for name in SETTINGS if name not in BUILD_ONLY)
 BUILD_FAILED = "build failed, the live store is unchanged"
 REBUILD = "run 'homs-kg build' to build a new one"
@@ -98,6 +99,20 @@ def live_store(data_dir: Path) -> tuple[StoreInfo, Store]:
         fail(f"the store in {data_dir} cannot be read: {error}; {REBUILD}")
 
 
+def fail_build(error: BuildError, preface: str = "") -> NoReturn:
+    """A failed check: every annotation error on its own ``file:line: message`` line, sorted."""
+    if not isinstance(error, AnnotationErrors):
+        fail(preface + str(error))
+    for line in error.lines():
+        click.echo(f"error: {one_line(line)}", err=True)
+    fail(f"{preface}{len(error.errors)} problem(s), listed above")
+
+
+def echo_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {one_line(warning)}", err=True)
+
+
 def reading_failed(data_dir: Path, error: Exception) -> NoReturn:
     """A store that opened but whose files are damaged where a query reads them."""
     fail(f"reading the store in {data_dir} failed: {error}; {REBUILD}")
@@ -121,10 +136,14 @@ def build(
     """Build the graph, validate it and swap it into the store (or load a remote --store)."""
     folders = corpus_folders(corpus)
     if not store:
-        click.echo("\n".join(build_local(data_dir, base_iri, folders).lines()))
+        report = build_local(data_dir, base_iri, folders)
+        echo_warnings(report.dataset.warnings)
+        click.echo("\n".join(report.lines()))
         return
     target = store_gsp or gsp_url_for(store)
-    click.echo("\n".join(build_remote(target, base_iri, folders).lines()))
+    report = build_remote(target, base_iri, folders)
+    echo_warnings(report.dataset.warnings)
+    click.echo("\n".join(report.lines()))
     click.echo(f"loaded into {target}")
 
 
@@ -132,7 +151,9 @@ def build_local(data_dir: Path, base_iri: str, folders: list[Path]) -> BuildRepo
     """Build into the data directory's store; one clear line naming what failed."""
     try:
         return build_store(data_dir, base_iri, folders)
-    except (BuildError, UnicodeDecodeError) as error:
+    except BuildError as error:
+        fail_build(error, f"{BUILD_FAILED}: ")
+    except UnicodeDecodeError as error:
         fail(corpus_failure(error))
     except (OSError, RuntimeError) as error:
         fail(f"{BUILD_FAILED}: cannot write the store in {data_dir}: {error}")
@@ -142,7 +163,9 @@ def build_remote(gsp_url: str, base_iri: str, folders: list[Path]) -> BuildRepor
     """Check the corpus, then load it into the remote store through the Graph Store Protocol."""
     try:
         report = check(base_iri, folders)
-    except (BuildError, UnicodeDecodeError) as error:
+    except BuildError as error:
+        fail_build(error, f"{BUILD_FAILED}: ")
+    except UnicodeDecodeError as error:
         fail(corpus_failure(error))
     if not report.shacl.conforms:
         fail(f"{BUILD_FAILED}: {report.shacl.summary()}")
@@ -168,11 +191,48 @@ def validate(base_iri: str, corpus: tuple[str, ...]) -> None:
     try:
         report = check(base_iri, corpus_folders(corpus))
     except BuildError as error:
-        fail(str(error))
+        fail_build(error)
+    except UnicodeDecodeError as error:
+        fail(corpus_failure(error))
+    echo_warnings(report.dataset.warnings)
     click.echo("quotes, labels, times, counts, references: ok")
     click.echo(report.shacl.summary())
     if not report.shacl.conforms:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("text", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source-id", required=True, help="Slug of the new source (its IRI, file names).")
+@click.option(
+    "--published",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Publication date, YYYY-MM-DD (anchors 'yesterday', 'this year').",
+)
+@click.option("--title", required=True, help="Title of the text (Arabic or English).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Corpus folder to write sources/ID.yaml, sources/ID.ar.txt and annotations/ID.yaml to.",
+)
+@option("base_iri")
+@option("corpus")
+def draft(
+    text: Path, source_id: str, published: datetime.datetime, title: str, out: Path,
+    base_iri: str, corpus: tuple[str, ...],
+) -> None:  # fmt: skip
+    """Draft the annotations of a new text: entity mentions, times, counts, one event per dated
+    or counted sentence, each with its quote and marked proposed (docs/annotations.md)."""
+    from homs_kg.graph.draft_writer import DraftRequest, write_draft, written_summary
+
+    request = DraftRequest(text, source_id, published.date(), title, out)
+    try:
+        result = write_draft(request, base_iri, corpus_folders(corpus))
+    except BuildError as error:
+        fail_build(error)
+    click.echo("\n".join(written_summary(request, result)))
 
 
 def read_query(query: str) -> str:
@@ -240,7 +300,7 @@ def run_query(text: str, config: ServerConfig) -> object:
     info, store = live_store(config.data_dir)
     base = info.metadata.get("base_iri") or DEFAULT_BASE_IRI
     policy = config.service_policy
-    union = {"use_default_graph_as_union": True, "base_iri": base}
+    union = {"use_default_graph_as_union": True}
     try:
         resolution = resolve_services(
             text, policy, lambda local: store.query(local, **union),
@@ -383,26 +443,34 @@ def count_tables(store: Store, iris: MintedIris) -> list[str]:
 @main.command()
 @options(*SERVE_SETTINGS)
 def serve(**settings: Any) -> None:
-    """Serve the SPARQL endpoint (building the store first if there is none)."""
+    """Serve the SPARQL endpoint (building the store first if there is none, or if --corpus
+    names the corpus to serve)."""
     from homs_kg.server.web.serving import CannotListen, run_server
 
     config = configuration(settings)
     if not config.store:
-        ensure_local_store(config.data_dir, config.base_iri)
+        given = click.get_current_context().get_parameter_source("corpus")
+        rebuild = given not in (None, click.core.ParameterSource.DEFAULT)
+        ensure_local_store(config.data_dir, config.base_iri, corpus_folders(config.corpus),
+                           rebuild)  # fmt: skip
     try:
         run_server(config)
     except CannotListen as error:
         fail(str(error))
 
 
-def ensure_local_store(data_dir: Path, base_iri: str) -> None:
-    """Build the embedded store when there is none; refuse one that cannot be read (before the
-    query workers fail on it) or that was built under another base IRI."""
+def ensure_local_store(data_dir: Path, base_iri: str, corpus: list[Path], rebuild: bool) -> None:
+    """Build the embedded store of the corpus folders when there is none, or when ``rebuild``
+    (serve was given --corpus); refuse one that cannot be read (before the query workers fail on
+    it) or that was built under another base IRI."""
     try:
         current_store(data_dir)
+        missing = False
     except BuildError:
-        click.echo(f"no store in {data_dir}: building it first", err=True)
-        build_local(data_dir, base_iri, corpus_folders(("packaged",)))
+        missing = True
+    if missing or rebuild:
+        click.echo(f"building the store in {data_dir} first", err=True)
+        echo_warnings(build_local(data_dir, base_iri, corpus).dataset.warnings)
     info, _ = live_store(data_dir)
     built_base = info.metadata.get("base_iri")
     if built_base and built_base != MintedIris(base_iri).base:

@@ -26,6 +26,7 @@ from .servers import free_port as free_port
 from .servers import wait_for as wait_for
 
 BASE = "http://127.0.0.1:8000/"
+ARTICLE = "homs-2017-05-21"
 FIXTURES = Path(__file__).parent / "fixtures"
 PREFIXES = f"""
 PREFIX hkg: <{BASE}ontology/>
@@ -46,9 +47,27 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("data")
 
 
+def article_folder(target: Path) -> Path:
+    """A corpus folder holding the packaged article alone (its metadata, text and annotations),
+    so that the tests of its content hold whatever other sources graph/ holds."""
+    for folder, names in (
+        ("sources", [f"{ARTICLE}.yaml", f"{ARTICLE}.ar.txt"]),
+        ("annotations", [f"{ARTICLE}.yaml"]),
+    ):
+        (target / folder).mkdir(parents=True)
+        for name in names:
+            (target / folder / name).write_bytes((corpus_dir() / folder / name).read_bytes())
+    return target
+
+
 @pytest.fixture(scope="session")
-def built(data_dir: Path) -> BuildReport:
-    return build(data_dir, BASE)
+def article_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return article_folder(tmp_path_factory.mktemp("article") / "corpus")
+
+
+@pytest.fixture(scope="session")
+def built(data_dir: Path, article_corpus: Path) -> BuildReport:
+    return build(data_dir, BASE, [article_corpus])
 
 
 @pytest.fixture(scope="session")
@@ -83,14 +102,8 @@ def cli(runner: CliRunner):
 
 @pytest.fixture
 def corpus_copy(tmp_path: Path) -> Path:
-    """A writable copy of the packaged corpus, to break on purpose."""
-    target = tmp_path / "corpus"
-    for folder in ("sources", "annotations"):
-        (target / folder).mkdir(parents=True)
-        for path in (corpus_dir() / folder).iterdir():
-            if path.suffix in (".yaml", ".txt"):
-                (target / folder / path.name).write_bytes(path.read_bytes())
-    return target
+    """A writable copy of the packaged article's corpus folder, to break on purpose."""
+    return article_folder(tmp_path / "corpus")
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,14 @@
 
 import pytest
 
-from homs_kg.graph.arabic import normalise_arabic, parse_arabic_int, parse_arabic_number
+from homs_kg.graph.arabic import (
+    matching_form_with_offsets,
+    normalise_arabic,
+    parse_arabic_int,
+    parse_arabic_number,
+)
+
+NBSP, ZWSP, ZWNJ, RLM = "\u00a0", "\u200b", "\u200c", "\u200f"
 
 
 @pytest.mark.parametrize(
@@ -22,6 +29,10 @@ from homs_kg.graph.arabic import normalise_arabic, parse_arabic_int, parse_arabi
         ("۱۴۰۰", "1400"),  # Persian digits
         ("  حي \t الوعر\n ", "حي الوعر"),  # whitespace collapsed and stripped
         ("Homs 2017", "Homs 2017"),  # Latin text untouched
+        ("یعقوب", "يعقوب"),  # Persian yeh
+        ("کفر", "كفر"),  # keheh (Persian kaf)
+        ("حي" + NBSP + "الوعر", "حي الوعر"),  # non-breaking space
+        ("الو" + ZWNJ + "عر" + RLM, "الوعر"),  # zero-width non-joiner, right-to-left mark
     ],
 )
 def test_normalise_arabic(text: str, expected: str) -> None:
@@ -62,3 +73,10 @@ def test_parse_arabic_number(token: str, expected: int) -> None:
 def test_parse_arabic_number_rejects_unknown_words() -> None:
     with pytest.raises(ValueError, match="not a number: 'مئة'"):
         parse_arabic_number("مئة")
+
+
+@pytest.mark.parametrize("text", ["  حيّ" + NBSP * 2 + "الوعـــر" + ZWSP, "الأمم المتحدة", "مدینة"])
+def test_matching_form_with_offsets_is_the_matching_form(text: str) -> None:
+    form, offsets = matching_form_with_offsets(text)
+    assert form.strip() == normalise_arabic(text)
+    assert [normalise_arabic(text[o]) or " " for o in offsets] == list(form)

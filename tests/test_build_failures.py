@@ -74,7 +74,7 @@ def test_an_unknown_entity_reference_fails(corpus_copy: Path) -> None:
 
 def test_an_unknown_event_type_fails(corpus_copy: Path) -> None:
     edit(corpus_copy, "type: SitInDispersal", "type: SitIn")
-    with pytest.raises(AnnotationError, match=r"'SitIn' is not a term of the ontology"):
+    with pytest.raises(AnnotationError, match=r"'SitIn' is not an event class of the ontology"):
         check(BASE, [corpus_copy])
 
 

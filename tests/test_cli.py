@@ -13,16 +13,18 @@ import pytest
 import rdflib
 
 from homs_kg.graph.build import BuildReport
+from homs_kg.graph.store import current_store
+from homs_kg.server.cli import ensure_local_store
 
-from .conftest import BASE
+from .conftest import BASE, FIXTURES
 
 PERSONS_QUERY = (
     f"PREFIX hkg: <{BASE}ontology/> SELECT (COUNT(?p) AS ?n) WHERE {{ ?p a hkg:Person }}"
 )
 
 
-def test_build_prints_counts_and_time(cli, tmp_path: Path) -> None:
-    result = cli("build", "--data-dir", str(tmp_path / "data"))
+def test_build_prints_counts_and_time(cli, tmp_path: Path, article_corpus: Path) -> None:
+    result = cli("build", "--data-dir", str(tmp_path / "data"), "--corpus", str(article_corpus))
     assert result.exit_code == 0, result.output
     assert "hkg:Person: 10" in result.output
     assert "hkg:Evidence: 156" in result.output
@@ -31,7 +33,7 @@ def test_build_prints_counts_and_time(cli, tmp_path: Path) -> None:
 
 
 def test_validate_reports_success(cli) -> None:
-    result = cli("validate")
+    result = cli("validate")  # the packaged corpus, whatever sources it holds
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "quotes, labels, times, counts, references: ok",
@@ -210,15 +212,17 @@ def test_build_that_cannot_write_its_store_says_so(cli, tmp_path: Path) -> None:
     )
 
 
-def test_build_of_a_corpus_file_that_is_not_utf8_says_so(
+def test_build_of_a_corpus_file_that_is_not_utf8_names_it(
     cli, corpus_copy: Path, tmp_path: Path
 ) -> None:
-    (corpus_copy / "annotations" / "homs-2017-05-21.yaml").write_bytes(b"\xff\xfe source: x\n")
+    path = corpus_copy / "annotations" / "homs-2017-05-21.yaml"
+    path.write_bytes(b"\xff\xfe source: x\n")
     result = cli("build", "--corpus", str(corpus_copy), "--data-dir", str(tmp_path / "data"))
     assert result.exit_code == 1
     assert result.stderr == (
-        "error: build failed, the live store is unchanged: a corpus file is not UTF-8 text "
-        "('utf-8' codec can't decode byte 0xff in position 0: invalid start byte)\n"
+        f"error: {path}: cannot read: 'utf-8' codec can't decode byte 0xff in position 0: "
+        "invalid start byte\n"
+        "error: build failed, the live store is unchanged: 1 problem(s), listed above\n"
     )
 
 
@@ -326,3 +330,41 @@ def test_export_of_a_store_with_damaged_blocks_is_one_line(
     )
     assert result.stderr.endswith("; run 'homs-kg build' to build a new one\n")
     assert result.stderr.count("\n") == 1
+
+
+def test_serve_builds_the_store_of_the_corpus_it_is_given(
+    tmp_path: Path, article_corpus: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    corpus = [article_corpus, FIXTURES / "second-source"]
+    ensure_local_store(data_dir, BASE, corpus, rebuild=True)
+    assert current_store(data_dir).metadata["sources"] == [
+        "homs-2017-05-21",
+        "test-note-2017-06-01",
+    ]
+
+
+def test_serve_keeps_an_existing_store_when_no_corpus_is_named(
+    built: BuildReport, data_dir: Path
+) -> None:
+    ensure_local_store(data_dir, BASE, [FIXTURES / "second-source"], rebuild=False)
+    assert current_store(data_dir).build_id == built.store.build_id
+
+
+def test_serve_has_the_corpus_setting(cli) -> None:
+    result = cli("serve", "--help")
+    assert "--corpus" in result.output and "HOMS_KG_CORPUS" in result.output
+
+
+def test_validate_lists_every_error_with_its_file_and_line(cli, corpus_copy: Path) -> None:
+    path = corpus_copy / "annotations" / "homs-2017-05-21.yaml"
+    text = path.read_text(encoding="utf-8").replace("\nevents:\n", "\nevent:\n")
+    path.write_text(text.replace("    wikidata: [Q131301]", "    wikidta: [Q131301]"))
+    result = cli("validate", "--corpus", str(corpus_copy))
+    assert result.exit_code == 1
+    assert [line.split(": ", 2)[1] for line in result.output.splitlines()] == [
+        f"{path}:100",
+        f"{path}:376",
+        "2 problem(s), listed above",
+    ]
+    assert "unknown key 'event'; did you mean 'events'?" in result.output

@@ -8,13 +8,13 @@ import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
 
 from homs_kg.graph.build import build
-from homs_kg.graph.resources import corpus_dir
 
 from .conftest import BASE, FIXTURES, LiveServer
 
@@ -285,10 +285,12 @@ def test_evidence_source_and_graph_pages(live_server: LiveServer, select) -> Non
 
 
 @pytest.fixture(scope="module")
-def markup_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A server over the corpus plus a source whose entity's English label holds markup."""
+def markup_server(
+    tmp_path_factory: pytest.TempPathFactory, article_corpus: Path
+) -> Iterator[LiveServer]:
+    """A server over the article plus a source whose entity's English label holds markup."""
     data_dir = tmp_path_factory.mktemp("markup")
-    build(data_dir, BASE, [corpus_dir(), FIXTURES / "markup-source"])
+    build(data_dir, BASE, [article_corpus, FIXTURES / "markup-source"])
     server = LiveServer(data_dir, "--query-workers", "1")
     yield server
     server.stop()

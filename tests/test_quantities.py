@@ -161,8 +161,27 @@ def test_quantity_error_is_a_value_error() -> None:
 
 
 @pytest.mark.parametrize(
-    ("low", "high", "unit"), [(300, 200, "persons"), (1, 2, "people"), (1, 2, "%")]
+    ("low", "high", "unit"), [(300, 200, "persons"), (1, 2, ""), (1, 2, "%"), (1, 2, "Persons")]
 )
 def test_quantity_rejects_inconsistent_values(low: int, high: int, unit: str) -> None:
     with pytest.raises(ValueError):
         Quantity(low, high, None, False, unit)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected", "described"),
+    [
+        ("نحو 40 عائلة", Quantity(40, 40, 40, True, "families"), "~40 families"),
+        ("60 أسرة", Quantity(60, 60, 60, False, "families"), "60 families"),
+        ("قافلة من 12 شاحنة", Quantity(12, 12, 12, False, "trucks"), "12 trucks"),
+    ],
+)
+def test_a_count_of_families_or_trucks_is_not_a_count_of_persons(
+    phrase: str, expected: Quantity, described: str
+) -> None:
+    assert (parse_quantity(phrase), parse_quantity(phrase).describe()) == (expected, described)
+
+
+def test_the_unit_words_come_from_the_caller() -> None:
+    assert parse_quantity("30 خيمة", {"خيمه": "tents"}).unit == "tents"
+    assert parse_quantity("نحو 40 عائلة", {}).unit == "persons"

@@ -33,12 +33,16 @@ def oxigraph_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def loaded(oxigraph_store: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+def loaded(
+    oxigraph_store: str, tmp_path_factory: pytest.TempPathFactory, article_corpus: Path
+) -> str:
     from click.testing import CliRunner
 
     from homs_kg.server.cli import main
 
-    result = CliRunner().invoke(main, ["build", "--store", oxigraph_store])
+    result = CliRunner().invoke(
+        main, ["build", "--store", oxigraph_store, "--corpus", str(article_corpus)]
+    )
     assert result.exit_code == 0, result.output
     assert f"loaded into {oxigraph_store.removesuffix('/query')}/store" in result.output
     return oxigraph_store

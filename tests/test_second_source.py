@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pyoxigraph import Store
 
 from homs_kg.graph.build import build
-from homs_kg.graph.resources import corpus_dir
 from homs_kg.graph.store import open_store
 
 from .conftest import BASE, FIXTURES, PREFIXES
@@ -16,9 +17,9 @@ FIRST = f"{BASE}graph/homs-2017-05-21"
 
 
 @pytest.fixture(scope="module")
-def two_sources(tmp_path_factory: pytest.TempPathFactory) -> Store:
+def two_sources(tmp_path_factory: pytest.TempPathFactory, article_corpus: Path) -> Store:
     data_dir = tmp_path_factory.mktemp("two-sources")
-    build(data_dir, BASE, [corpus_dir(), FIXTURES / "second-source"])
+    build(data_dir, BASE, [article_corpus, FIXTURES / "second-source"])
     return open_store(data_dir)
 
 

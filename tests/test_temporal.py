@@ -472,3 +472,19 @@ def test_describe_bounds_without_period(
         True,
     )
     assert resolved.describe() == described
+
+
+@pytest.mark.parametrize("phrase", ["أمس", "يوم أمس", "امس"])
+def test_yesterday_is_the_day_before_publication(phrase: str) -> None:
+    found = resolve(phrase)
+    assert (found.describe(), found.relation, found.approximate) == (
+        "2017-05-20",
+        Relation.YESTERDAY,
+        False,
+    )
+
+
+def test_a_phrase_without_time_says_what_is_understood() -> None:
+    with pytest.raises(TemporalError, match=r"understood: a day, a month or a year \(") as raised:
+        parse_time_phrase("خلال القرن العشرين")
+    assert "every rule is in graph/temporal.py" in str(raised.value)

@@ -1,5 +1,6 @@
-"""The W3C SPARQL 1.1 Protocol tests (the Working Group's validator, kasei/sparql11-protocolvalidator)
-that apply to a read-only endpoint: every query test and every negative test.
+"""The W3C SPARQL 1.1 Protocol tests (the Working Group's validator,
+kasei/sparql11-protocolvalidator) that apply to a read-only endpoint: every query test and every
+negative test.
 
 The dataset tests name graphs the validator's endpoint was to fetch from the web (data1.rdf,
 data2.rdf, data3.rdf at kasei.us); this endpoint serves a fixed dataset, so they name its own
