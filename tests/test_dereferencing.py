@@ -6,6 +6,8 @@ import pytest
 import rdflib
 import requests
 
+from homs_kg.graph.vocabulary import MintedIris
+
 from .conftest import BASE, LiveServer
 
 THINGS = {
@@ -92,6 +94,33 @@ def test_hash_parts_are_in_their_resource_document(live_server: LiveServer) -> N
         format="turtle")  # fmt: skip
     killed = rdflib.URIRef(BASE + "resource/khalidiya-massacre-2012#killed")
     assert (killed, rdflib.URIRef("http://schema.org/value"), rdflib.Literal(340)) in graph
+
+
+def test_a_turtle_document_declares_the_prefixes_then_describes_its_resource(
+    live_server: LiveServer,
+) -> None:
+    lines = fetch(live_server, "data/resource/homs.ttl").text.splitlines()
+    prefixes = [line for line in lines if line.startswith("@prefix ")]
+    assert lines[: len(prefixes)] == prefixes
+    assert len(prefixes) == len(MintedIris(BASE).prefixes())
+    assert lines[len(prefixes)] == "res:homs a hkg:City ;"
+
+
+def test_a_documents_subjects_come_resource_parts_evidence_then_the_rest(
+    live_server: LiveServer,
+) -> None:
+    event = f"{BASE}resource/khalidiya-massacre-2012"
+
+    def group(subject: str) -> int:
+        if subject == f"<{event}>":
+            return 0
+        if subject.startswith(f"<{event}#"):
+            return 1
+        return 2 if subject.startswith(f"<{BASE}evidence/") else 3
+
+    lines = fetch(live_server, "data/resource/khalidiya-massacre-2012.nt").text.splitlines()
+    groups = [group(subject) for subject in dict.fromkeys(line.split(" ")[0] for line in lines)]
+    assert groups == sorted(groups) and set(groups) == {0, 1, 2, 3}
 
 
 def test_a_named_graph_dereferences_to_its_content(live_server: LiveServer) -> None:

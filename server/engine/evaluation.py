@@ -17,7 +17,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 from homs_kg.server.engine.federation.bound_join import ServiceFailed, resolve_services
 from homs_kg.server.engine.federation.calls import Caller, ServicePolicy, ServiceRefused
 from homs_kg.server.engine.formats import choose_format, essence, offered_for, unacceptable
-from homs_kg.server.engine.results import write_results
+from homs_kg.server.engine.results import DocumentShape, write_results
 from homs_kg.server.engine.spool import SpooledBody, remove
 from homs_kg.server.engine.syntax import QuerySyntaxError, has_dataset_clause
 
@@ -54,6 +54,7 @@ class QueryJob:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     max_rows: int | None = None  # None: the service's limit; the service's own queries go higher
+    document: DocumentShape | None = None  # a graph written as a document (linked_data/)
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def spool_results(results: object, job: QueryJob, spool_path: str, max_rows: int
     out = RollingSpool(spool_path)
     try:
         with out:
-            capped = write_results(results, chosen, out, job.max_rows or max_rows)
+            capped = write_results(results, chosen, out, job.max_rows or max_rows, job.document)
     except OSError as error:
         out.discard()
         return QueryReply(502, f"query evaluation failed: {error}")

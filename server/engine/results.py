@@ -3,6 +3,10 @@
 Booleans and graphs are serialised by pyoxigraph. SELECT solutions are written here, row by row,
 because pyoxigraph's serialiser cannot stop after N rows: the formats follow SPARQL 1.1 Query
 Results JSON (section 3), XML (section 2), CSV and TSV (sections 2 and 3 of the CSV/TSV note).
+
+A document (a graph result whose job has a ``DocumentShape``) is written for people and their
+clients: its subjects in order (the resource, its parts, its evidence, the rest) and its prefixes
+declared (Turtle, RDF/XML).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from json.encoder import encode_basestring as json_string  # C: "...", non-ASCII kept
 from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
@@ -27,9 +32,10 @@ from pyoxigraph import (
     serialize,
 )
 
-from homs_kg.graph.vocabulary import XSD
+from homs_kg.graph.vocabulary import RDF, XSD
 
 XSD_STRING = XSD.string.value
+RDF_TYPE = RDF.type.value
 
 
 class Capped:
@@ -50,8 +56,22 @@ class Capped:
             yield item
 
 
-def write_results(results: object, fmt: object, out: BinaryIO, max_rows: int) -> Capped | None:
-    """Write the results; for solutions and graphs return the counter that says if it cut."""
+@dataclass(frozen=True)
+class DocumentShape:
+    """How a graph result is written as a document: with these prefixes, and its subjects in
+    order: ``resource``, its parts (``resource#…`` and blank nodes), those under each namespace
+    of ``then`` in turn, then the rest, each group sorted. Part of a job, so hashable."""
+
+    prefixes: tuple[tuple[str, str], ...] = ()
+    resource: str = ""
+    then: tuple[str, ...] = ()
+
+
+def write_results(
+    results: object, fmt: object, out: BinaryIO, max_rows: int, shape: DocumentShape | None = None
+) -> Capped | None:
+    """Write the results (a graph as a document when it has a ``shape``); for solutions and
+    graphs return the counter that says if it cut."""
     if isinstance(results, QueryBoolean):
         out.write(results.serialize(format=fmt))
         return None
@@ -61,10 +81,49 @@ def write_results(results: object, fmt: object, out: BinaryIO, max_rows: int) ->
         return capped
     capped = Capped(results, max_rows)
     triples: Iterable = capped
+    if shape is not None and not fmt.supports_datasets:
+        write_document(ordered(capped, shape), fmt, out, dict(shape.prefixes))
+        return capped
     if fmt.supports_datasets:
         triples = (Quad(t.subject, t.predicate, t.object) for t in capped)
     serialize(triples, out, format=fmt)
     return capped
+
+
+Terms = tuple  # a triple's (subject, predicate, object): pyoxigraph makes a new term per access
+
+
+def write_document(triples: list[Terms], fmt: object, out: BinaryIO, prefixes: dict) -> None:
+    # N-Triples has no prefixes: pyoxigraph ignores them there
+    serialize((Triple(*terms) for terms in triples), out, format=fmt, prefixes=prefixes)
+
+
+def ordered(triples: Iterable, shape: DocumentShape) -> list[Terms]:
+    """The triples once each (a CONSTRUCT may repeat one), in the shape's order; within a
+    subject rdf:type first, then by predicate and object, so the bytes are the same each time."""
+    subjects: dict[object, tuple[int, bool, str]] = {}
+    by_key: dict[tuple, Terms] = {}
+    for triple in triples:
+        terms = subject, predicate, obj = triple.subject, triple.predicate, triple.object
+        if subject not in subjects:
+            blank = isinstance(subject, BlankNode)
+            subjects[subject] = subject_rank(subject, shape), blank, subject.value
+        name = predicate.value
+        by_key[(*subjects[subject], name != RDF_TYPE, name, str(obj))] = terms
+    return [by_key[key] for key in sorted(by_key)]
+
+
+def subject_rank(subject: object, shape: DocumentShape) -> int:
+    """0: the resource; 1: its parts; 2…: under each namespace of ``then``; last: the rest."""
+    rest = 2 + len(shape.then)
+    if isinstance(subject, BlankNode):
+        return 1 if shape.resource else rest
+    iri = subject.value  # type: ignore[attr-defined]
+    if shape.resource and iri == shape.resource:
+        return 0
+    if shape.resource and iri.startswith(shape.resource + "#"):
+        return 1
+    return next((2 + n for n, ns in enumerate(shape.then) if iri.startswith(ns)), rest)
 
 
 def json_term(term: object) -> str:

@@ -15,6 +15,7 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from homs_kg.graph.vocabulary import RDFS, MintedIris, sparql_prologue
 from homs_kg.server.engine.evaluation import QueryJob
+from homs_kg.server.engine.results import DocumentShape
 from homs_kg.server.stores.interface import INTERNAL_MAX_ROWS, SparqlStore, select_rows
 
 NEIGHBOUR_FACTS = (
@@ -70,9 +71,16 @@ def exists(store: SparqlStore, iri: str) -> bool:
     return bool(rows)
 
 
+def shape(iris: MintedIris, resource: str = "") -> DocumentShape:
+    """A document's shape: the graph's prefixes; the resource first, then its parts, then the
+    evidence records (what its statements rest on), then the rest."""
+    evidence = iris.evidence("").value
+    return DocumentShape(tuple(iris.prefixes().items()), resource, (evidence,) if resource else ())
+
+
 def document_job(iri: str, iris: MintedIris, rdf_format: RdfFormat) -> QueryJob:
     return QueryJob(describe_query(iri, iris), format=rdf_format.media_type,
-                    max_rows=INTERNAL_MAX_ROWS)  # fmt: skip
+                    max_rows=INTERNAL_MAX_ROWS, document=shape(iris, iri))  # fmt: skip
 
 
 def document_triples(store: SparqlStore, iri: str, iris: MintedIris) -> list[Triple]:

@@ -16,7 +16,7 @@ from werkzeug.exceptions import NotAcceptable
 
 from homs_kg.server.engine.evaluation import QueryJob
 from homs_kg.server.engine.formats import GRAPH_ALIASES, negotiate_media
-from homs_kg.server.linked_data.documents import document_job
+from homs_kg.server.linked_data.documents import document_job, shape
 from homs_kg.server.linked_data.things import (
     DOCUMENTS,
     HTML,
@@ -129,4 +129,5 @@ def ext_of(rdf_format: RdfFormat) -> str:
 def graph_job(path: str, rdf_format: RdfFormat) -> QueryJob:
     """A named graph's document is its content (as the Graph Store Protocol would give it)."""
     query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri_of(path)}> {{ ?s ?p ?o }} }}"
-    return QueryJob(query, format=rdf_format.media_type, max_rows=INTERNAL_MAX_ROWS)
+    return QueryJob(query, format=rdf_format.media_type, max_rows=INTERNAL_MAX_ROWS,
+                    document=shape(current_iris()))  # fmt: skip
