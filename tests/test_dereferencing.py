@@ -123,6 +123,13 @@ def test_a_documents_subjects_come_resource_parts_evidence_then_the_rest(
     assert groups == sorted(groups) and set(groups) == {0, 1, 2, 3}
 
 
+def test_a_json_ld_document_is_compacted_with_the_graphs_context(live_server: LiveServer) -> None:
+    document = fetch(live_server, "data/resource/homs.jsonld").json()
+    assert document["@context"] == MintedIris(BASE).prefixes()
+    assert document["@graph"][0]["@id"] == "res:homs"
+    assert document["@graph"][0]["@type"] == "hkg:City"
+
+
 def test_a_named_graph_dereferences_to_its_content(live_server: LiveServer) -> None:
     response = fetch(live_server, "graph/wikidata-links", "application/n-triples")
     assert response.status_code == 303

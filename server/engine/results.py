@@ -5,8 +5,9 @@ because pyoxigraph's serialiser cannot stop after N rows: the formats follow SPA
 Results JSON (section 3), XML (section 2), CSV and TSV (sections 2 and 3 of the CSV/TSV note).
 
 A document (a graph result whose job has a ``DocumentShape``) is written for people and their
-clients: its subjects in order (the resource, its parts, its evidence, the rest) and its prefixes
-declared (Turtle, RDF/XML).
+clients: its subjects in order (the resource, its parts, its evidence, the rest), its prefixes
+declared (Turtle, RDF/XML), and in JSON-LD compacted with the context of those prefixes, which
+pyoxigraph's JSON-LD serialiser does not do.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pyoxigraph import (
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
+    RdfFormat,
     Triple,
     serialize,
 )
@@ -81,7 +83,7 @@ def write_results(
         return capped
     capped = Capped(results, max_rows)
     triples: Iterable = capped
-    if shape is not None and not fmt.supports_datasets:
+    if shape is not None and (fmt == RdfFormat.JSON_LD or not fmt.supports_datasets):
         write_document(ordered(capped, shape), fmt, out, dict(shape.prefixes))
         return capped
     if fmt.supports_datasets:
@@ -94,8 +96,10 @@ Terms = tuple  # a triple's (subject, predicate, object): pyoxigraph makes a new
 
 
 def write_document(triples: list[Terms], fmt: object, out: BinaryIO, prefixes: dict) -> None:
-    # N-Triples has no prefixes: pyoxigraph ignores them there
-    serialize((Triple(*terms) for terms in triples), out, format=fmt, prefixes=prefixes)
+    if fmt == RdfFormat.JSON_LD:
+        out.write(compacted_json_ld(triples, prefixes))
+    else:  # N-Triples has no prefixes: pyoxigraph ignores them there
+        serialize((Triple(*terms) for terms in triples), out, format=fmt, prefixes=prefixes)
 
 
 def ordered(triples: Iterable, shape: DocumentShape) -> list[Terms]:
@@ -124,6 +128,117 @@ def subject_rank(subject: object, shape: DocumentShape) -> int:
     if shape.resource and iri.startswith(shape.resource + "#"):
         return 1
     return next((2 + n for n, ns in enumerate(shape.then) if iri.startswith(ns)), rest)
+
+
+# JSON-LD 1.1 API §4.2 (Create Term Definition): a simple term, with neither ":" nor "/", whose
+# IRI ends with a gen-delim character of RFC 3986 is a prefix: it may start a compact IRI.
+GEN_DELIMS = (":", "/", "?", "#", "[", "]", "@")
+
+
+def is_prefix(name: str, iri: str) -> bool:
+    return not any(c in name for c in ":/") and iri.endswith(GEN_DELIMS)
+
+
+class Compactor:
+    """IRIs compacted against a context of prefix term definitions, as the JSON-LD 1.1 API's IRI
+    Compaction (§6.2) does: in @id position the shortest compact IRI (ties: the least), else the
+    IRI; in a vocabulary position (a property, a type, a datatype) a prefix's own IRI is that
+    term. An IRI whose scheme is a prefix's name (``hkg:x``) would read as a compact IRI: it is
+    noted in ``confused``, and the document is written again without that prefix."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = {name: iri for name, iri in prefixes.items() if is_prefix(name, iri)}
+        # §4.3 Inverse Context Creation: of terms with one IRI, the shortest (then least) wins
+        by_preference = sorted(self.prefixes.items(), key=lambda p: (len(p[0]), p[0]))
+        self.terms = {iri: name for name, iri in reversed(by_preference)}
+        self.confused: set[str] = set()
+        self.done: dict[str, str] = {}
+
+    def id(self, iri: str) -> str:
+        if iri not in self.done:
+            self.done[iri] = self.compact(iri)
+        return self.done[iri]
+
+    def vocab(self, iri: str) -> str:
+        return self.terms.get(iri) or self.id(iri)
+
+    def compact(self, iri: str) -> str:
+        candidates = []
+        for name, ns in self.prefixes.items():
+            suffix = iri.removeprefix(ns)
+            # IRI Expansion (§5.2) reads a suffix starting with // as an absolute IRI
+            if iri.startswith(ns) and suffix and not suffix.startswith("//"):
+                candidates.append(f"{name}:{suffix}")
+        if candidates:
+            return min(candidates, key=lambda c: (len(c), c))
+        scheme, _, rest = iri.partition(":")
+        if scheme in self.prefixes and not rest.startswith("//"):
+            self.confused.add(scheme)
+        return iri
+
+
+def compacted_json_ld(triples: list[Terms], prefixes: dict[str, str]) -> bytes:
+    """The triples as a compacted JSON-LD 1.1 document, as the API's compact() (§6.1, with
+    compactArrays) gives it for their expanded form and a context of the prefixes: one node
+    object per subject, a single value unwrapped from its array; one node per line in @graph."""
+    compactor = Compactor(prefixes)
+    nodes = node_objects(triples, compactor)
+    while compactor.confused:
+        compactor = Compactor({n: i for n, i in compactor.prefixes.items()
+                               if n not in compactor.confused})  # fmt: skip
+        nodes = node_objects(triples, compactor)
+    if len(nodes) <= 1:  # compactArrays: a lone node object is the document itself
+        document = {"@context": compactor.prefixes, **(nodes[0] if nodes else {})}
+        return json.dumps(document, ensure_ascii=False).encode() + b"\n"
+    context = json.dumps(compactor.prefixes, ensure_ascii=False)
+    lines = ",\n".join(json.dumps(node, ensure_ascii=False) for node in nodes)
+    return f'{{"@context": {context},\n"@graph": [\n{lines}\n]}}\n'.encode()
+
+
+def node_objects(triples: list[Terms], compactor: Compactor) -> list[dict]:
+    """One node object per subject, the triples being grouped by subject and predicate."""
+    nodes: list[dict] = []
+    for subject, predicate, obj in triples:
+        node_id = json_ld_id(subject, compactor)
+        if not nodes or nodes[-1]["@id"] != node_id:
+            nodes.append({"@id": node_id})
+        add_value(nodes[-1], predicate.value, obj, compactor)
+    return nodes
+
+
+def add_value(node: dict, predicate: str, obj: object, compactor: Compactor) -> None:
+    """A triple's object in its subject's node object, as JSON-LD 1.1's Serialize RDF as
+    JSON-LD (§8.4, useRdfType false) and Value Compaction (§6.3) give it."""
+    if predicate == RDF_TYPE and not isinstance(obj, Literal):
+        key, value = "@type", json_ld_id(obj, compactor, vocab=True)
+    else:
+        key, value = compactor.vocab(predicate), json_ld_value(obj, compactor)
+    if key not in node:
+        node[key] = value
+    elif isinstance(node[key], list):
+        node[key].append(value)
+    else:
+        node[key] = [node[key], value]
+
+
+def json_ld_id(term: object, compactor: Compactor, vocab: bool = False) -> str:
+    if isinstance(term, BlankNode):
+        return "_:" + term.value
+    iri = term.value  # type: ignore[attr-defined]
+    return compactor.vocab(iri) if vocab else compactor.id(iri)
+
+
+def json_ld_value(term: object, compactor: Compactor) -> object:
+    if not isinstance(term, Literal):
+        return {"@id": json_ld_id(term, compactor)}
+    if term.language:
+        value = {"@value": term.value, "@language": term.language}
+        if term.direction:
+            value["@direction"] = str(term.direction)
+        return value
+    if term.datatype.value == XSD_STRING:
+        return term.value
+    return {"@value": term.value, "@type": compactor.vocab(term.datatype.value)}
 
 
 def json_term(term: object) -> str:
