@@ -28,9 +28,16 @@ from homs_kg.server.linked_data.things import (
     require,
 )
 from homs_kg.server.stores.interface import INTERNAL_MAX_ROWS
-from homs_kg.server.web.answers import answer, cached
+from homs_kg.server.web.answers import (
+    answer,
+    cached,
+    not_modified,
+    result_etag,
+    run,
+    with_validators,
+)
 from homs_kg.server.web.api_docs import api_response, documented
-from homs_kg.server.web.context import current_iris, current_store
+from homs_kg.server.web.context import current_iris
 
 linked_data = Blueprint("linked_data", __name__)
 
@@ -114,12 +121,17 @@ def data(document: str) -> Response:
     require(path)
     job = graph_job(path, rdf_format) if is_graph(path) else document_job(
         iri_of(path), current_iris(), rdf_format)  # fmt: skip
-    response = answer(current_store().run(job))
+    etag = result_etag(job)  # the build, the query, the format and the document's shape
+    if not_modified(etag):  # RFC 9110 §13.2.2, decided before the document is built
+        response = cached(Response(status=304), etag)
+    else:
+        reply = run(job)
+        response = with_validators(answer(reply), job, reply)
+    # a 304 carries the headers the 200 would have (RFC 9110 §15.4.5)
     response.headers["Link"] = link_header(representations(path))
     if ext not in DOCUMENTS:
         response.headers["Content-Location"] = f"/data/{path}.{ext_of(rdf_format)}"
-        response.headers["Vary"] = "Accept"
-    return cached(response, f"{current_store().build_id}-{document}-{rdf_format.media_type}")
+    return response
 
 
 def ext_of(rdf_format: RdfFormat) -> str:

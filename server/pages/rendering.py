@@ -13,6 +13,7 @@ from homs_kg.server.pages import queries
 from homs_kg.server.pages.model import Linker
 from homs_kg.server.pages.text import chrome
 from homs_kg.server.pages.vocabulary import Label
+from homs_kg.server.web.answers import conditional
 from homs_kg.server.web.context import current_iris
 
 SPARQL_JSON = "application/sparql-results+json"
@@ -36,7 +37,7 @@ def render(template: str, alternates: list[Alternate], **context: object) -> Res
     response = Response(html, mimetype="text/html")
     response.headers["Link"] = link_header(alternates)
     response.headers["Content-Language"] = language
-    return response
+    return conditional(response)
 
 
 def query_twin(query: str) -> Alternate:

@@ -120,8 +120,21 @@ def not_modified(etag: str) -> bool:
 
 def cached(response: Response, etag: str, build: str | None = None) -> Response:
     """Validators and freshness of an answer that changes only with the build."""
+    validated(response, etag, build)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def validated(response: Response, etag: str, build: str | None = None) -> Response:
     response.set_etag(etag)
     response.last_modified = (build and build_time(build)) or current_store().built_at
     response.headers["Cache-Control"] = f"public, max-age={current_config().cache_seconds}"
-    response.headers["Vary"] = "Accept"
     return response
+
+
+def conditional(response: Response) -> Response:
+    """A rendered answer (a page) with validators, a digest of its bytes and the build time,
+    and made 304 Not Modified when the request's preconditions say the client has it (RFC 9110
+    §13.2.2: If-None-Match, compared weakly, else If-Modified-Since; GET and HEAD only)."""
+    digest = hashlib.sha256(response.get_data()).hexdigest()[:32]
+    return validated(response, digest).make_conditional(request)
