@@ -130,6 +130,19 @@ def test_a_json_ld_document_is_compacted_with_the_graphs_context(live_server: Li
     assert document["@graph"][0]["@type"] == "hkg:City"
 
 
+@pytest.mark.parametrize("accept", ["text/n3", "application/trig"])
+def test_a_client_of_a_superset_of_turtle_is_sent_the_turtle_document(
+    live_server: LiveServer, accept: str
+) -> None:
+    response = fetch(live_server, "resource/homs", f"{accept}, */*;q=0.1")
+    assert response.headers["Location"].endswith("/data/resource/homs.ttl")
+
+
+def test_a_client_of_n_quads_is_sent_the_n_triples_document(live_server: LiveServer) -> None:
+    response = fetch(live_server, "resource/homs", "application/n-quads")
+    assert response.headers["Location"].endswith("/data/resource/homs.nt")
+
+
 def test_a_named_graph_dereferences_to_its_content(live_server: LiveServer) -> None:
     response = fetch(live_server, "graph/wikidata-links", "application/n-triples")
     assert response.status_code == 303

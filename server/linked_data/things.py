@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pyoxigraph import NamedNode, RdfFormat
 from werkzeug.exceptions import NotFound
 
+from homs_kg.server.engine.formats import GRAPH_ALIASES
 from homs_kg.server.linked_data.documents import exists
 from homs_kg.server.stores.interface import select_rows
 from homs_kg.server.web.context import current_iris, current_store
@@ -15,6 +16,14 @@ from homs_kg.server.web.context import current_iris, current_store
 THINGS = ("resource", "ontology", "source", "evidence", "graph")
 DOCUMENTS = {"ttl": RdfFormat.TURTLE, "jsonld": RdfFormat.JSON_LD, "nt": RdfFormat.N_TRIPLES,
              "rdf": RdfFormat.RDF_XML}  # fmt: skip
+# A document also answers for a format that reads it as it is: N3 and TriG are supersets of
+# Turtle, N-Quads of N-Triples (rdflib's parse(iri, format="n3") asks for text/n3).
+DOCUMENT_ALIASES = {
+    **GRAPH_ALIASES,
+    "text/n3": RdfFormat.TURTLE.media_type,
+    "application/trig": RdfFormat.TURTLE.media_type,
+    "application/n-quads": RdfFormat.N_TRIPLES.media_type,
+}
 HTML = "text/html"
 NOT_A_THING = "Not a thing of this dataset."
 

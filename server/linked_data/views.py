@@ -15,9 +15,10 @@ from pyoxigraph import RdfFormat
 from werkzeug.exceptions import NotAcceptable
 
 from homs_kg.server.engine.evaluation import QueryJob
-from homs_kg.server.engine.formats import GRAPH_ALIASES, negotiate_media
+from homs_kg.server.engine.formats import negotiate_media
 from homs_kg.server.linked_data.documents import document_job, shape
 from homs_kg.server.linked_data.things import (
+    DOCUMENT_ALIASES,
     DOCUMENTS,
     HTML,
     NOT_A_THING,
@@ -78,7 +79,7 @@ def thing(kind: str, rest: str) -> Response:
     path = f"{kind}/{rest}" if rest else kind
     require(path)
     offered = [HTML, *(fmt.media_type for fmt in DOCUMENTS.values())]
-    chosen = negotiate_media(request.headers.get("Accept"), offered, GRAPH_ALIASES)
+    chosen = negotiate_media(request.headers.get("Accept"), offered, DOCUMENT_ALIASES)
     if chosen is None:
         raise NotAcceptable(f"{iri_of(path)} is described as {', '.join(offered)}")
     if chosen == HTML:
@@ -114,7 +115,7 @@ def data(document: str) -> Response:
     else:
         path = document
         offered = [fmt.media_type for fmt in DOCUMENTS.values()]
-        chosen = negotiate_media(request.headers.get("Accept"), offered, GRAPH_ALIASES)
+        chosen = negotiate_media(request.headers.get("Accept"), offered, DOCUMENT_ALIASES)
         if chosen is None:
             raise NotAcceptable("RDF documents are Turtle, JSON-LD, N-Triples or RDF/XML")
         rdf_format = next(fmt for fmt in DOCUMENTS.values() if fmt.media_type == chosen)
