@@ -26,6 +26,7 @@ from homs_kg.server.stores.remote import RemoteStore
 from homs_kg.server.stores.result_cache import with_result_cache
 from homs_kg.server.web.client_limits import ClientLimiter
 from homs_kg.server.web.errors import register_error_handlers
+from homs_kg.server.web.language import install as install_language
 from homs_kg.server.web.meta import meta
 from homs_kg.server.web.openapi import openapi
 
@@ -83,6 +84,7 @@ def create_app(config: ServerConfig | None = None, store: SparqlStore | None = N
         "build_cache": BuildCache(),
     }
     register_error_handlers(app)
+    install_language(app)
     app.register_blueprint(sparql)
     app.register_blueprint(meta)
     app.register_blueprint(description)

@@ -190,3 +190,30 @@ def test_a_shape_page_shows_its_targets_and_messages(live_server: LiveServer) ->
                                   "/data/ontology/NoSuchTerm.ttl"])  # fmt: skip
 def test_an_unknown_term_is_404(live_server: LiveServer, path: str) -> None:
     assert get(live_server, path, allow_redirects=False).status_code == 404
+
+
+def test_the_reference_has_an_arabic_interface(live_server: LiveServer, reference: str) -> None:
+    body = page(live_server, "/page/ontology?lang=ar")
+    assert '<html lang="ar" dir="rtl">' in body
+    words = Page(body).words
+    for heading in ("المحتويات", "تسلسل الأصناف", "الأصناف", "الخصائص الكائنية", "أشكال SHACL"):
+        assert heading in words
+    for english in ("Contents", "Class hierarchy", "Object properties", "target classes"):
+        assert english not in words and english in Page(reference).words
+    massacre = entry(body, "Massacre")
+    assert re.search(r"مطابقة تامة\s*</span>\s*<a href=\"http://www.wikidata.org/entity/Q3199915",
+                     massacre)  # fmt: skip
+    assert "/page/ontology/Massacre?lang=ar" in Page(massacre).hrefs  # the language is kept
+    assert '<p class="comment" lang="en" dir="ltr">' in massacre  # the comments are English
+
+
+def test_a_term_page_has_an_arabic_interface(live_server: LiveServer, select) -> None:
+    body = page(live_server, "/page/ontology/Person?lang=ar")
+    (total,) = select("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a hkg:Person }")
+    words = Page(body).words
+    assert f"عدد العناصر، بما فيها عناصر أصنافه الفرعية: {total['n']}" in words
+    assert re.search(r'<h1><code>Person</code> <span lang="ar" dir="rtl">شخص</span></h1>', body)
+    assert "أمثلة من البيانات" in words and "Examples from the data" not in words
+    assert "/page/resource/marie-colvin?lang=ar" in Page(body).hrefs
+    uses = Page(page(live_server, "/page/ontology/Killed?lang=ar")).words
+    assert re.search(r"عدد مرات استخدامه في البيانات: \d+", uses)

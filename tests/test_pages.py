@@ -304,6 +304,24 @@ def test_labels_with_markup_are_escaped(markup_server: LiveServer, path: str) ->
     assert MARKUP_LABEL in Page(html).root.text  # shown as text, exactly
 
 
+def test_the_arabic_home_page_names_a_source_by_its_arabic_title(markup_server: LiveServer) -> None:
+    home = page(markup_server, "/?lang=ar")
+    (item,) = [
+        li for li in home.find_all("li") if li.find_all("a", href=MARKUP_SOURCE + "?lang=ar")
+    ]
+    names = [span for span in item.find_all("a")[0].find_all("span") if span.attrs.get("lang")]
+    assert (names[0].attrs["lang"], names[0].text) == ("ar", "ملاحظة اختبار <b>بترميز</b>")
+    assert names[1].attrs["lang"] == "en"  # the English title after it
+    assert "2 يونيو/حزيران 2017" in item.text
+    english = page(markup_server, "/")
+    (item,) = [li for li in english.find_all("li") if li.find_all("a", href=MARKUP_SOURCE)]
+    first = next(span for span in item.find_all("span") if span.attrs.get("lang"))
+    assert first.attrs["lang"] == "en" and "2 June 2017" in item.text
+
+
+MARKUP_SOURCE = "/page/source/test-markup-2017-06-02"
+
+
 def test_json_ld_cannot_close_its_script_element(markup_server: LiveServer) -> None:
     html = get(markup_server, "/page/resource/test-markup-sign").text
     (script,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
@@ -405,6 +423,61 @@ def test_language_switch_turns_the_interface_to_arabic(live_server: LiveServer) 
     for path in ("/?lang=ar", "/-/timeline?lang=ar", "/-/browse/Person?lang=ar"):
         (root,) = page(live_server, path).find_all("html")
         assert root.attrs["dir"] == "rtl", path
+
+
+def rows_by_event(timeline: Page) -> dict[str, Element]:
+    rows = timeline.find_all("tbody")[0].find_all("tr")
+    return {r.find_all("td", class_="what")[0].find_all("a")[0].attrs["href"]: r for r in rows}
+
+
+ENGLISH_WORDS = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|between|early|late|mid|since|by|the day after|after|undated)\b"
+)
+
+
+def test_the_arabic_timeline_gives_dates_and_relations_in_arabic(live_server: LiveServer) -> None:
+    rows = rows_by_event(page(live_server, "/-/timeline?lang=ar"))
+
+    def when(slug: str) -> tuple[str, ...]:
+        cell = rows[f"/page/resource/{slug}?lang=ar"].find_all("td", class_="when")[0]
+        spans = [s for s in cell.find_all("span") if not s.has_class("phrase")]
+        assert all(arabic(s) for s in spans), slug
+        return tuple(" ".join(s.text.split()) for s in spans)
+
+    assert when("khalidiya-massacre-2012") == ("3 فبراير/شباط 2012",)
+    assert when("baba-amr-bombardment-2012") == (
+        "4 فبراير/شباط 2012",
+        "في اليوم الذي تلا مجزرة الخالدية",
+    )
+    assert when("al-waer-agreement-2015") == (
+        "بين 1 سبتمبر/أيلول 2015 و9 ديسمبر/كانون الأول 2015",
+        "بعد مفاوضات اخلاء حي الوعر",
+    )
+    assert when("neighbourhoods-leave-government-control-2011") == ("بحلول أواخر 2011",)
+    for href, row in rows.items():
+        cell = row.find_all("td", class_="when")[0]
+        shown = " ".join(s.text for s in cell.find_all("span") if not s.has_class("phrase"))
+        assert not ENGLISH_WORDS.search(shown), (href, shown)
+
+
+def test_the_arabic_home_page_gives_the_source_language_and_date_in_arabic(
+    live_server: LiveServer,
+) -> None:
+    home = page(live_server, "/?lang=ar")
+    (sources,) = [s for s in home.find_all("section") if s.has_class("sources")]
+    text = " ".join(sources.text.split())
+    assert "اللغة: العربية" in text and "تاريخ النشر: 21 مايو/أيار 2017" in text
+    assert "May" not in text and "Language" not in text
+
+
+def test_an_arabic_page_counts_in_arabic(live_server: LiveServer) -> None:
+    def numbers(path: str) -> list[str]:
+        found = page(live_server, path + "?lang=ar").find_all("td")
+        return texts([e for e in found if e.has_class("number")])
+
+    assert numbers("/page/resource/old-city-civilians-besieged-2014") == ["نحو 3000"]
+    assert numbers("/page/resource/khalidiya-massacre-2012") == ["340", "1800"]
 
 
 # Every entity and event is reached from the home page

@@ -38,7 +38,7 @@ from homs_kg.server.pages.model import (
     time_view,
     types_of,
 )
-from homs_kg.server.pages.text import english_count
+from homs_kg.server.pages.text import both, count_text
 from homs_kg.server.pages.vocabulary import Label, Vocabulary
 
 TIME_TERMS = (
@@ -109,7 +109,7 @@ class CountView:
     anchor: str
     kind: Link | None
     group: Link | None
-    english: str
+    number: Label  # in words, in both languages
     phrase: str | None
     evidence: list[EvidenceView]
 
@@ -162,6 +162,11 @@ class ResourceView:
     timeline: list[TimelineEntry] = field(default_factory=list)
     incoming: list[Statement] = field(default_factory=list)
     quoted_by: int = 0
+
+    @property
+    def alt(self) -> dict[str, list[str]]:
+        """The alternative labels by language."""
+        return {"en": self.alt_en, "ar": self.alt_ar}
 
 
 class PageBuilder:
@@ -254,17 +259,13 @@ class PageBuilder:
         def text(local: str) -> str | None:
             return self.text(node, SCHEMA[local].value)
 
+        values = (text("value"), text("minValue"), text("maxValue"), text("unitText"))
+        approximate = self.text(node, self.hkg + "approximate") == "true"
         return CountView(
             anchor=node.value.partition("#")[2],
             kind=self.link(self.doc.value(node, self.hkg + "countKind")),
             group=self.link(self.doc.value(node, self.hkg + "countedGroup")),
-            english=english_count(
-                text("value"),
-                text("minValue"),
-                text("maxValue"),
-                text("unitText"),
-                self.text(node, self.hkg + "approximate") == "true",
-            ),
+            number=both(lambda language: count_text(*values, approximate, language)),
             phrase=self.text(node, self.hkg + "quantityPhrase"),
             evidence=self.book.of(node),
         )

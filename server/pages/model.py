@@ -15,13 +15,15 @@ from homs_kg.graph.vocabulary import DCTERMS, OA, RDF, RDFS, SEM, SKOS, WD, Mint
 from homs_kg.server.linked_data.documents import Document
 from homs_kg.server.pages.text import (
     TimeFacts,
-    english_end,
-    english_time,
+    both,
+    end_text,
     local_name,
     relation_to_anchor,
     split_quote,
+    time_text,
 )
 from homs_kg.server.pages.vocabulary import Label, Vocabulary
+from homs_kg.server.web.language import with_language
 
 Term = NamedNode | BlankNode | Literal
 
@@ -67,11 +69,14 @@ class EvidenceView:
 
 @dataclass(frozen=True)
 class TimeView:
-    english: str | None
+    """A time in words in both languages (``date``, ``relation`` to the ``anchor``, ``end``)
+    beside the text's own Arabic phrases."""
+
+    date: Label
     phrase: str | None
-    relation: str | None
+    relation: Label
     anchor: Link | None
-    end: str | None
+    end: Label
     end_phrase: str | None
     approximate: bool
 
@@ -101,26 +106,27 @@ class Linker:
         if not iri.startswith(self.base):
             return None
         path, _, part = iri[len(self.base) :].partition("#")
-        query = "?lang=ar" if self.language == "ar" else ""
-        return f"/page/{path}{query}" + (f"#{part}" if part else "")
+        return with_language(f"/page/{path}", self.language) + (f"#{part}" if part else "")
 
     def page(self, path: str) -> str:
         """A page of the site itself (``/-/timeline``), in the interface language."""
-        return path + ("?lang=ar" if self.language == "ar" else "")
+        return with_language(path, self.language)
 
     def known_label(self, iri: str) -> Label:
         if self.document is not None:
             node = NamedNode(iri)
             found = Label(
-                self.document.label(node, "en") or self.title(iri), self.document.label(node, "ar")
+                self.document.label(node, "en") or self.title(iri, "en"),
+                self.document.label(node, "ar") or self.title(iri, "ar"),
             )
             if found:
                 return found
         return self.ontology.label(iri) or self.extra.get(iri) or FOREIGN.get(iri, Label())
 
-    def title(self, iri: str) -> str | None:
+    def title(self, iri: str, language: str) -> str | None:
+        """A source document's dcterms:title in ``language`` (its name: it has no label)."""
         titles = self.document.values(NamedNode(iri), DCTERMS.title.value) if self.document else []
-        return next((t.value for t in titles if getattr(t, "language", None) == "en"), None)
+        return next((t.value for t in titles if getattr(t, "language", None) == language), None)
 
     def label(self, iri: str) -> Label:
         """The IRI's label; a part without one (``x#killed``) is named by its resource."""
@@ -247,11 +253,13 @@ def time_facts(document: Document, subject: str, iris: MintedIris) -> TimeFacts:
 
 def time_view(facts: TimeFacts, anchor: Link | None) -> TimeView:
     return TimeView(
-        english=english_time(facts),
+        date=both(lambda language: time_text(facts, language)),
         phrase=facts.phrase,
-        relation=relation_to_anchor(facts) if anchor is not None else None,
+        relation=both(lambda language: relation_to_anchor(facts, language))
+        if anchor is not None
+        else Label(),
         anchor=anchor,
-        end=english_end(facts),
+        end=both(lambda language: end_text(facts, language)),
         end_phrase=facts.end_phrase,
         approximate=facts.approximate,
     )

@@ -27,6 +27,7 @@ from homs_kg.graph.vocabulary import (
 )
 from homs_kg.server.stores.interface import SparqlStore, select_rows
 from homs_kg.server.web.context import build_cached, current_iris, current_store
+from homs_kg.server.web.language import ui_language
 
 NAMESPACES = {**PREFIXES, "sh": SH.iri, "wdt": WDT.iri}
 # Other vocabularies' terms are shown as CURIEs (prefix: NAMESPACES) and named by vocabulary.
@@ -63,6 +64,7 @@ MESSAGES = """SELECT ?s ?path ?message WHERE {{ GRAPH <{graph}> {{ ?s sh:propert
   ?shape sh:message ?message OPTIONAL {{ ?shape sh:path ?path FILTER(isIRI(?path)) }} }}
   FILTER(isIRI(?s)) }}"""
 EXAMPLES = 10
+LANGS = ("en", "ar")
 VERSION, LICENSE = OWL.versionInfo.value, DCTERMS.license.value
 
 
@@ -77,6 +79,11 @@ class Ref:
     vocabulary: str = ""
     label: str = ""
     listed: bool = False
+    label_ar: str = ""
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {"en": self.label, "ar": self.label_ar}
 
 
 @dataclass
@@ -98,6 +105,10 @@ class Term:
     paths: list[Ref] = field(default_factory=list)  # sh:path
     messages: list[tuple[Ref | None, str]] = field(default_factory=list)  # (sh:path, message)
     related: dict[str, list[Ref]] = field(default_factory=lambda: defaultdict(list))
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {"en": self.label_en, "ar": self.label_ar}
 
 
 @dataclass
@@ -158,8 +169,9 @@ def read_ontology(store: SparqlStore, base: str) -> OntologyReference:
         if iri == ns or iri.startswith(ns + "/"):
             path = iri[len(base) :]
             name = path.split("/", 1)[1] if "/" in path else path
-            label = text(iri, RDFS.label.value) if iri in facts else ""
-            return Ref(iri, name, path, "homs-kg", label, kinds.get(iri) not in (None, "ontology"))
+            en, ar = (text(iri, RDFS.label.value, lang) if iri in facts else "" for lang in LANGS)
+            listed = kinds.get(iri) not in (None, "ontology")
+            return Ref(iri, name, path, "homs-kg", en, listed, ar)
         prefix = next((p for p, n in NAMESPACES.items() if iri.startswith(n)), None)
         if prefix is None:
             return Ref(iri, iri)
@@ -313,4 +325,6 @@ def ontology_page(path: str, iri: str) -> Response:
             raise NotFound(f"{iri} is not a term the ontology defines")
         found = build_cached("ontology-examples", (path,), lambda: read_examples(store, base, term))
         html = render_template("term.html", ontology=ontology, term=term, examples=found)
-    return Response(html, content_type="text/html; charset=utf-8")
+    response = Response(html, content_type="text/html; charset=utf-8")
+    response.headers["Content-Language"] = ui_language()
+    return response

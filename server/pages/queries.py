@@ -110,9 +110,14 @@ def totals() -> Totals:
 
 
 def sources() -> list[dict[str, str]]:
-    query = """SELECT ?source ?title ?language ?issued WHERE { ?source a hkg:SourceDocument .
-      OPTIONAL { ?source dcterms:title ?title } OPTIONAL { ?source dcterms:language ?language }
-      OPTIONAL { ?source dcterms:issued ?issued } } ORDER BY ?issued ?source"""
+    """Each source document with its title in English and in Arabic (where its metadata has
+    one), its language and its publication date."""
+    query = """SELECT ?source (SAMPLE(?en) AS ?title_en) (SAMPLE(?ar) AS ?title_ar)
+      (SAMPLE(?lang) AS ?language) (SAMPLE(?date) AS ?issued) WHERE { ?source a hkg:SourceDocument .
+      OPTIONAL { ?source dcterms:title ?en FILTER(LANGMATCHES(LANG(?en), "en")) }
+      OPTIONAL { ?source dcterms:title ?ar FILTER(LANGMATCHES(LANG(?ar), "ar")) }
+      OPTIONAL { ?source dcterms:language ?lang } OPTIONAL { ?source dcterms:issued ?date }
+    } GROUP BY ?source ORDER BY ?issued ?source"""
     return cached("sources", lambda: rows(query))
 
 

@@ -5,23 +5,18 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Response, render_template, request
+from flask import Response, render_template
 
 from homs_kg.server.linked_data.documents import Document
 from homs_kg.server.linked_data.things import Alternate, link_header
 from homs_kg.server.pages import queries
 from homs_kg.server.pages.model import Linker
-from homs_kg.server.pages.text import chrome
 from homs_kg.server.pages.vocabulary import Label
 from homs_kg.server.web.answers import conditional
 from homs_kg.server.web.context import current_iris
+from homs_kg.server.web.language import ui_language
 
 SPARQL_JSON = "application/sparql-results+json"
-
-
-def ui_language() -> str:
-    """The interface language, as base.html reads it: ``?lang=ar``, else English."""
-    return "ar" if request.args.get("lang") == "ar" else "en"
 
 
 def linker(document: Document | None = None, extra: dict[str, Label] | None = None) -> Linker:
@@ -31,9 +26,7 @@ def linker(document: Document | None = None, extra: dict[str, Label] | None = No
 def render(template: str, alternates: list[Alternate], **context: object) -> Response:
     """A page in the interface language, with its twins in ``Link`` and in the page head."""
     language = ui_language()
-    html = render_template(
-        template, t=chrome(language), ui_lang=language, alternates=alternates, **context
-    )
+    html = render_template(template, alternates=alternates, **context)
     response = Response(html, mimetype="text/html")
     response.headers["Link"] = link_header(alternates)
     response.headers["Content-Language"] = language

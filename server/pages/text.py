@@ -1,140 +1,76 @@
-"""The words of the HTML pages: the interface's strings in English and Arabic, and the English
-renderings of the graph's dates, counts and quotes, at the precision the text gives and no finer
-(docs/data-model.md: "late 2011" stays "late 2011", never 2011-12-31).
+"""The graph's dates, times and counts in words, in English and in Arabic, at the precision the
+text gives and no finer (docs/data-model.md: "late 2011" stays "late 2011", never 2011-12-31),
+and quotes cut around their exact words. (The interface's own words: server/web/language.py.)
 
 Everything here returns plain strings; the templates escape them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from homs_kg.server.pages.vocabulary import Label
+
 EN_DASH = "\u2013"
+EN, AR = 0, 1  # the index of each language in the pairs below
+# The article writes each month by both its names, the Egyptian/Gulf one first and the Levantine
+# one after a slash ("فبراير/شباط 2012"); its hamza spelling varies (ابريل, أيار, آيار), so the
+# names are written in the standard spelling.
 MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    ("January", "يناير/كانون الثاني"),
+    ("February", "فبراير/شباط"),
+    ("March", "مارس/آذار"),
+    ("April", "أبريل/نيسان"),
+    ("May", "مايو/أيار"),
+    ("June", "يونيو/حزيران"),
+    ("July", "يوليو/تموز"),
+    ("August", "أغسطس/آب"),
+    ("September", "سبتمبر/أيلول"),
+    ("October", "أكتوبر/تشرين الأول"),
+    ("November", "نوفمبر/تشرين الثاني"),
+    ("December", "ديسمبر/كانون الأول"),
 )
 
-# hkg:timeQualifier: how a vague phrase narrows its period.
+# hkg:timeQualifier: how a vague phrase narrows its period (in Arabic, the article's own words).
 QUALIFIERS = {
-    "EarlyPeriod": "early {}",
-    "MidPeriod": "mid-{}",
-    "LatePeriod": "late {}",
-    "EndOfPeriod": "the end of {}",
+    "EarlyPeriod": ("early {}", "أوائل {}"),
+    "MidPeriod": ("mid-{}", "أواسط {}"),
+    "LatePeriod": ("late {}", "أواخر {}"),
+    "EndOfPeriod": ("the end of {}", "نهاية {}"),
 }
 # hkg:timeMode: how the event stands to its time (AtTime and AfterAnchor add nothing to the date;
 # AfterAnchor is said with its anchor).
-MODES = {"NoLaterThan": "by {}", "SinceTime": "since {}"}
-# hkg:relativeTime: how a relative phrase was resolved against its anchor.
+MODES = {"NoLaterThan": ("by {}", "بحلول {}"), "SinceTime": ("since {}", "منذ {}")}
+# hkg:relativeTime: how a relative phrase was resolved against its anchor, said before the
+# anchor's name (the Arabic avoids a clitic, since the name is a separate link).
 RELATIVE = {
-    "next-day": "the day after",
-    "month-later": "a month after",
-    "next-month": "the month after",
-    "current-year": "in the year of",
-    "after": "after",
-    "few-days-ago": "a few days before",
-    "anchor-year": "in the same year as",
-    "same-time": "at the same time as",
-    "during": "during",
+    "next-day": ("the day after", "في اليوم الذي تلا"),
+    "month-later": ("a month after", "بعد شهر من"),
+    "next-month": ("the month after", "في الشهر الذي تلا"),
+    "current-year": ("in the year of", "في عام"),
+    "after": ("after", "بعد"),
+    "few-days-ago": ("a few days before", "قبل أيام من"),
+    "anchor-year": ("in the same year as", "في العام نفسه الذي شهد"),
+    "same-time": ("at the same time as", "بالتزامن مع"),
+    "during": ("during", "خلال"),
 }
-
-# The interface's own words (headings, notes), English and Arabic, chosen by ?lang=.
-WORDS: dict[str, tuple[str, str]] = {
-    "type": ("Type", "النوع"),
-    "iri": ("IRI", "المعرّف"),
-    "also written": ("Also written", "يُكتب أيضًا"),
-    "same as": ("same as", "هو نفسه"),
-    "close match": ("close match", "مطابقة قريبة"),
-    "wikidata": ("Wikidata", "ويكي بيانات"),
-    "evidence": ("Evidence", "الشاهد من النص"),
-    "evidence record": ("evidence record", "سجل الشاهد"),
-    "quoted above": ("the same quote as above", "الاقتباس نفسه أعلاه"),
-    "time": ("Time", "الزمن"),
-    "as the text gives it": ("as the text gives it", "كما يرد في النص"),
-    "resolved": ("Resolved against", "محسوب بالنسبة إلى"),
-    "ends": ("Ends", "ينتهي"),
-    "approximate": ("approximate", "تقريبي"),
-    "counts": ("Counts", "الأعداد"),
-    "kind": ("Kind", "النوع"),
-    "group": ("Group", "الفئة"),
-    "number": ("Number", "العدد"),
-    "in the text": ("In the text", "في النص"),
-    "participants": ("Participants", "المشاركون"),
-    "role": ("Role", "الدور"),
-    "statements": ("Statements", "العلاقات"),
-    "nicknames": ("Nicknames", "الألقاب"),
-    "characterisations": ("What the text calls it", "الأوصاف"),
-    "used by": ("used by", "يستخدمه"),
-    "timeline": ("Timeline", "الخط الزمني"),
-    "timeline note": (
-        "Events that involve it, in the order of their time.",
-        "الأحداث المتعلقة به مرتبة زمنيًا.",
-    ),
-    "date": ("Date", "التاريخ"),
-    "event": ("Event", "الحدث"),
-    "relation": ("Relation", "العلاقة"),
-    "incoming": ("Incoming links", "روابط واردة"),
-    "incoming note": (
-        "Resources that point here, by property.",
-        "موارد تشير إلى هذا المورد، بحسب الخاصية.",
-    ),
-    "data": ("Machine-readable data", "البيانات المقروءة آليًا"),
-    "source": ("Source", "المصدر"),
-    "title": ("Title", "العنوان"),
-    "language": ("Language", "اللغة"),
-    "published": ("Published", "تاريخ النشر"),
-    "publisher note": ("Publisher note", "ملاحظة عن الناشر"),
-    "text": ("Text", "النص"),
-    "named graph": ("Named graph", "الرسم البياني المسمى"),
-    "quoted by": ("Evidence records quoting it", "سجلات الشواهد المقتبسة منه"),
-    "describes": ("Describes", "يصف"),
-    "quote": ("Quote", "الاقتباس"),
-    "position": ("Position in the text (code points)", "الموضع في النص"),
-    "triples": ("Triples", "الثلاثيات"),
-    "subjects": ("Subjects", "الموضوعات"),
-    "instances by class": ("Instances by class", "العناصر بحسب الصنف"),
-    "download": ("Download", "تنزيل"),
-    "entities": ("Entities", "الكيانات"),
-    "events": ("Events and situations", "الأحداث والأوضاع"),
-    "evidence records": ("Evidence records", "سجلات الشواهد"),
-    "classes": ("Classes", "الأصناف"),
-    "records": ("Records", "السجلات"),
-    "vocabulary": ("Vocabulary", "المفردات"),
-    "explore": ("Explore", "استكشف"),
-    "undated": ("undated", "غير مؤرخ"),
-    "no instances": ("No instances.", "لا عناصر."),
-    "instances": ("instances", "عنصرًا"),
-    "query ui": ("Query the graph with SPARQL", "استعلم عن الرسم بلغة SPARQL"),
-    "catalogue": ("Catalogue of example queries", "فهرس الاستعلامات النموذجية"),
-    "dumps": ("Download the dumps", "تنزيل نسخ البيانات الكاملة"),
-    "void": ("VoID description of the dataset", "وصف مجموعة البيانات (VoID)"),
-    "timeline page note": (
-        "Every event and situation in the order of its time. Dates are shown as the text gives "
-        "them; where the text gives none, the bounds worked out from it.",
-        "كل الأحداث والأوضاع مرتبة زمنيًا. تُعرض التواريخ كما يوردها النص، وحيث لا يذكر تاريخًا تُعرض "
-        "الحدود المستنتجة منه.",
-    ),
-}
+UNKNOWN_RELATIVE = ("relative ({}) to", "بالنسبة إلى")
+BETWEEN = ("between {} and {}", "بين {} و{}")
+NO_LATER = ("no later than {}", "في موعد لا يتجاوز {}")
+NO_EARLIER = ("no earlier than {}", "في موعد لا يسبق {}")
+END = ("by {}", "بحلول {}")
+ABOUT = ("about {}", "نحو {}")
+PERCENT = ("{} %", "{}٪")
 
 
-def chrome(language: str):
-    """The interface's word for ``key`` in ``language`` ("en" or "ar")."""
-    index = 1 if language == "ar" else 0
+def index_of(language: str) -> int:
+    return AR if language == "ar" else EN
 
-    def word(key: str) -> str:
-        return WORDS[key][index]
 
-    return word
+def both(render: Callable[[str], str | None]) -> Label:
+    """``render(language)`` in English and in Arabic."""
+    return Label(render("en"), render("ar"))
 
 
 def local_name(iri: str | None) -> str | None:
@@ -143,15 +79,17 @@ def local_name(iri: str | None) -> str | None:
     return iri[max(iri.rfind("/"), iri.rfind("#")) + 1 :]
 
 
-def english_date(lexical: str, datatype: str | None) -> str:
-    """``2011-04-18``^^xsd:date → "18 April 2011", gYearMonth → "May 2011", gYear → "2011"."""
+def date_text(lexical: str, datatype: str | None, language: str = "en") -> str:
+    """``2011-04-18``^^xsd:date → "18 April 2011" ("18 أبريل/نيسان 2011"), gYearMonth → "May
+    2011", gYear → "2011"; digits as the article writes them (ASCII)."""
     kind = local_name(datatype) or "date"
     parts = lexical[:10].split("-")
     try:
         if kind == "date" and len(parts) == 3:
-            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+            month = MONTHS[int(parts[1]) - 1][index_of(language)]
+            return f"{int(parts[2])} {month} {parts[0]}"
         if kind == "gYearMonth" and len(parts) >= 2:
-            return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+            return f"{MONTHS[int(parts[1]) - 1][index_of(language)]} {parts[0]}"
         if kind == "gYear":
             return parts[0]
     except (ValueError, IndexError):
@@ -180,68 +118,88 @@ class TimeFacts:
         return bool(self.date or self.earliest or self.latest)
 
 
-def english_time(facts: TimeFacts) -> str | None:
-    """The English of an event's time: its date at its precision, qualified ("late 2011") and
-    moded ("by late 2011"); without hkg:date, its bounds ("between 2015-09-01 and 2015-12-09")."""
+def time_text(facts: TimeFacts, language: str = "en") -> str | None:
+    """An event's time: its date at its precision, qualified ("late 2011") and moded ("by late
+    2011"); without hkg:date, its bounds ("between 2015-09-01 and 2015-12-09")."""
+    at = index_of(language)
     if facts.date:
-        text = english_date(facts.date, facts.datatype)
+        text = date_text(facts.date, facts.datatype, language)
         if facts.qualifier in QUALIFIERS:
-            text = QUALIFIERS[facts.qualifier].format(text)
-        return MODES.get(facts.mode or "", "{}").format(text)
-    return bounds(facts.earliest, facts.latest)
+            text = QUALIFIERS[facts.qualifier][at].format(text)
+        mode = MODES.get(facts.mode or "")
+        return mode[at].format(text) if mode else text
+    return bounds(facts.earliest, facts.latest, language)
 
 
-def bounds(earliest: str | None, latest: str | None) -> str | None:
+def bounds(earliest: str | None, latest: str | None, language: str = "en") -> str | None:
+    """Bounds worked out from the text: ISO dates in English, as the text's dates are not; in
+    words in Arabic, the way an Arabic reader reads any date."""
+    at = index_of(language)
+
+    def shown(bound: str) -> str:
+        return date_text(bound, None, language) if at == AR else bound
+
     if earliest and latest:
-        return earliest if earliest == latest else f"between {earliest} and {latest}"
+        if earliest == latest:
+            return shown(earliest)
+        return BETWEEN[at].format(shown(earliest), shown(latest))
     if latest:
-        return f"no later than {latest}"
+        return NO_LATER[at].format(shown(latest))
     if earliest:
-        return f"no earlier than {earliest}"
+        return NO_EARLIER[at].format(shown(earliest))
     return None
 
 
-def relation_to_anchor(facts: TimeFacts) -> str | None:
+def relation_to_anchor(facts: TimeFacts, language: str = "en") -> str | None:
     """How the time was resolved against its anchor ("the day after", "after"), if it was."""
+    at = index_of(language)
     if facts.relative:
-        return RELATIVE.get(facts.relative, f"relative ({facts.relative}) to")
+        if facts.relative in RELATIVE:
+            return RELATIVE[facts.relative][at]
+        return UNKNOWN_RELATIVE[at].format(facts.relative)
     if facts.mode == "AfterAnchor":
-        return "after"
+        return RELATIVE["after"][at]
     return None
 
 
-def english_end(facts: TimeFacts) -> str | None:
+def end_text(facts: TimeFacts, language: str = "en") -> str | None:
     """The end bound a duration or an end phrase gives (a latest bound, hence "by")."""
-    return f"by {english_date(facts.end, None)}" if facts.end else None
+    if not facts.end:
+        return None
+    return END[index_of(language)].format(date_text(facts.end, None, language))
 
 
-def number(lexical: str) -> str:
-    """1800 → "1,800"; a non-integer is shown as written."""
+def number(lexical: str, language: str = "en") -> str:
+    """1800 → "1,800" in English; in Arabic as the article writes it, "1800"; a non-integer is
+    shown as written."""
     try:
-        return f"{int(lexical):,}"
+        value = int(lexical)
     except ValueError:
         return lexical
+    return f"{value:,}" if language == "en" else str(value)
 
 
-def english_count(
+def count_text(
     value: str | None,
     minimum: str | None,
     maximum: str | None,
     unit: str | None,
     approximate: bool,
+    language: str = "en",
 ) -> str:
     """A count as the text gives it: "340", "about 3,000", "200-300", "15-20 %" (with an en
     dash between the bounds)."""
+    at = index_of(language)
     if value is not None:
-        text = number(value)
+        text = number(value, language)
     elif minimum is not None and maximum is not None and minimum != maximum:
-        text = f"{number(minimum)}{EN_DASH}{number(maximum)}"
+        text = f"{number(minimum, language)}{EN_DASH}{number(maximum, language)}"
     else:
-        text = number(minimum or maximum or "?")
+        text = number(minimum or maximum or "?", language)
     if approximate:
-        text = f"about {text}"
+        text = ABOUT[at].format(text)
     if unit == "percent":
-        text = f"{text} %"
+        text = PERCENT[at].format(text)
     return text
 
 

@@ -17,7 +17,7 @@ from homs_kg.server.pages.jsonld import json_ld
 from homs_kg.server.pages.model import EvidenceBook, EvidenceView, Link, Linker, wanted_labels
 from homs_kg.server.pages.ontology import ontology_page
 from homs_kg.server.pages.rendering import linker, render
-from homs_kg.server.pages.text import english_date
+from homs_kg.server.pages.text import both, date_text
 from homs_kg.server.pages.vocabulary import Label
 from homs_kg.server.web.context import current_iris, public_url
 
@@ -89,7 +89,7 @@ def evidence_label(bodies: list[Link]) -> Label:
     return Label(f"Evidence: {english}", f"شاهد: {arabic}" if arabic else None)
 
 
-def source_record(document: Document) -> dict[str, str | None]:
+def source_record(document: Document) -> dict[str, object]:
     """A source document's page: its metadata and full text."""
     node, hkg = NamedNode(document.iri), current_iris().hkg.iri
 
@@ -100,7 +100,7 @@ def source_record(document: Document) -> dict[str, str | None]:
     issued = text(DCTERMS.issued.value)
     return {
         "language": text(DCTERMS.language.value),
-        "issued": english_date(issued, None) if issued else None,
+        "issued": both(lambda language: date_text(issued, None, language)) if issued else None,
         "note": text(hkg + "publisherNote"),
         "text": text(hkg + "text"),
     }

@@ -18,7 +18,7 @@ from homs_kg.server.pages.builder import TimelineEntry
 from homs_kg.server.pages.model import Link, Linker, facts_from_row, time_view
 from homs_kg.server.pages.queries import ClassCount
 from homs_kg.server.pages.rendering import linker, query_twin, render
-from homs_kg.server.pages.text import english_date
+from homs_kg.server.pages.text import both, date_text
 from homs_kg.server.pages.things import render_page
 from homs_kg.server.pages.vocabulary import Label
 from homs_kg.server.web.api_docs import HTML, LANG, api_response, documented
@@ -36,14 +36,7 @@ def home() -> Response:
     """The home page: the dataset, its counts, its classes."""
     link = linker()
     counts = queries.class_counts()
-    sources = [
-        {
-            "link": Link(link.href(row["source"]), Label(row.get("title"), None)),
-            "language": row.get("language"),
-            "issued": english_date(row["issued"], None) if row.get("issued") else None,
-        }
-        for row in queries.sources()
-    ]
+    sources = [source_entry(link, row) for row in queries.sources()]
     groups = {
         group: sorted((c for c in counts.values() if c.group == group), key=lambda c: c.name)
         for group in ("records", "vocabulary")
@@ -58,6 +51,16 @@ def home() -> Response:
         labels=queries.ontology(),
         link=link,
     )
+
+
+def source_entry(link: Linker, row: dict[str, str]) -> dict[str, object]:
+    """A source as the home page lists it: its titles, language and date in both languages."""
+    issued = row.get("issued")
+    return {
+        "link": Link(link.href(row["source"]), Label(row.get("title_en"), row.get("title_ar"))),
+        "language": row.get("language"),
+        "issued": both(lambda language: date_text(issued, None, language)) if issued else None,
+    }
 
 
 def class_tree(counts: dict[str, ClassCount]) -> list[tuple[int, ClassCount]]:

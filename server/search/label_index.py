@@ -44,6 +44,7 @@ from homs_kg.server.web.context import build_cached, client_limiter, current_iri
 JSON = "application/json"
 TOO_MANY = "Too many requests from this client at once (`--client-concurrency`); see Retry-After."
 MAX_QUERY_CHARS = 500
+LOWEST_EXACT = 70  # the score of the loosest exact match (substring); similar spellings score less
 PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>

@@ -10,6 +10,7 @@ from werkzeug.exceptions import BadRequest, NotAcceptable
 
 from homs_kg.server.engine.formats import negotiate_media
 from homs_kg.server.search.label_index import (
+    LOWEST_EXACT,
     MAX_QUERY_CHARS,
     TOO_MANY,
     Hit,
@@ -20,6 +21,7 @@ from homs_kg.server.search.label_index import (
     query_text,
 )
 from homs_kg.server.web.api_docs import LANG, api_response, documented, query_parameter
+from homs_kg.server.web.language import ui_language
 
 search_blueprint = Blueprint("search", __name__)
 
@@ -154,19 +156,20 @@ def search_answer() -> Response:
 
 def html_answer(query: str, results: list[dict], index: LabelIndex) -> Response:
     twin = request.script_root + "/search?" + urlencode({**request.args, "format": "json"})
-    lang = "ar" if request.args.get("lang") == "ar" else "en"
+    lang = ui_language()
     body = render_template(
         "search.html",
         query=query,
         results=results,
         json_url=twin if query else None,
-        lang=lang,
+        exact_score=LOWEST_EXACT,
         type_label=lambda cls: index.type_label(cls, lang),
         type_param=request.args.get("type", ""),
         type_choices=[(cls.removeprefix(index.hkg), index.type_label(cls, lang))
                       for cls in index.used_classes()],
     )  # fmt: skip
     response = Response(body, mimetype=HTML)
+    response.headers["Content-Language"] = lang
     if query:
         response.headers["Link"] = f'<{twin}>; rel="alternate"; type="{JSON}"'
     return response
