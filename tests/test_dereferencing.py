@@ -41,6 +41,20 @@ def test_browsers_are_sent_to_the_page(live_server: LiveServer, thing: str) -> N
 
 
 @pytest.mark.parametrize("thing", sorted(THINGS))
+def test_the_arabic_interface_is_kept_through_the_303(live_server: LiveServer, thing: str) -> None:
+    path, _ = THINGS[thing]
+    response = fetch(live_server, f"{path}?lang=ar", "text/html,application/xhtml+xml,*/*;q=0.8")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/page/{path}?lang=ar")
+    page = requests.get(live_server.url + response.headers["Location"], timeout=30)
+    assert '<html lang="ar" dir="rtl">' in page.text
+    rdf = fetch(live_server, f"{path}?lang=ar", "text/turtle")  # a document has no interface
+    assert rdf.headers["Location"].endswith(f"/data/{path}.ttl")
+    other = fetch(live_server, f"{path}?lang=xx", "text/html")
+    assert other.headers["Location"].endswith(f"/page/{path}")
+
+
+@pytest.mark.parametrize("thing", sorted(THINGS))
 @pytest.mark.parametrize("accept", sorted(RDF_FORMATS))
 def test_rdf_clients_are_sent_to_the_document(live_server: LiveServer, thing: str,
                                               accept: str) -> None:  # fmt: skip

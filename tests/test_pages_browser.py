@@ -98,3 +98,33 @@ def test_other_pages_render_without_console_errors(
 ) -> None:
     visit(browser, live_server.url + path)
     assert browser.find_element(By.TAG_NAME, "h1").text
+
+
+def test_the_arabic_interface_stays_through_the_303_and_the_navigation(
+    live_server: LiveServer, browser: webdriver.Chrome
+) -> None:
+    """From an IRI opened with ?lang=ar to its Arabic page (the 303 keeps the language), then a
+    nav link and the search form of that page: each lands on an Arabic page."""
+    visit(browser, live_server.url + "/resource/khalidiya?lang=ar", "page-khalidiya-ar.png")
+    assert browser.current_url.endswith("/page/resource/khalidiya?lang=ar")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ar"
+    nav = browser.find_element(By.CSS_SELECTOR, "header.site nav")
+    nav.find_element(By.LINK_TEXT, "الخط الزمني").click()
+    assert browser.current_url.endswith("/-/timeline?lang=ar")
+    root = browser.find_element(By.TAG_NAME, "html")
+    assert (root.get_attribute("lang"), root.get_attribute("dir")) == ("ar", "rtl")
+    assert browser.execute_script(DIRECTION, browser.find_element(By.TAG_NAME, "body")) == "rtl"
+    first_date = browser.find_element(By.CSS_SELECTOR, ".timeline-table td.when .date")
+    assert first_date.get_attribute("lang") == "ar" and "نيسان" in first_date.text
+    nav = browser.find_element(By.CSS_SELECTOR, "header.site nav")
+    nav.find_element(By.LINK_TEXT, "الرئيسية").click()
+    assert browser.current_url.endswith("/?lang=ar")
+    box = browser.find_element(By.CSS_SELECTOR, "header.site form.search input[name=q]")
+    box.send_keys("باب عمرو")
+    box.submit()
+    assert "lang=ar" in browser.current_url
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ar"
+    result = browser.find_element(By.CSS_SELECTOR, "ol.results li a")
+    assert result.get_attribute("href").endswith("/page/resource/baba-amr?lang=ar")
+    result.click()
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"

@@ -39,6 +39,7 @@ from homs_kg.server.web.answers import (
 )
 from homs_kg.server.web.api_docs import api_response, documented
 from homs_kg.server.web.context import current_iris
+from homs_kg.server.web.language import ui_language, with_language
 
 linked_data = Blueprint("linked_data", __name__)
 
@@ -83,7 +84,7 @@ def thing(kind: str, rest: str) -> Response:
     if chosen is None:
         raise NotAcceptable(f"{iri_of(path)} is described as {', '.join(offered)}")
     if chosen == HTML:
-        target = f"/page/{path}"
+        target = with_language(f"/page/{path}", ui_language())  # ?lang=ar stays Arabic
     else:
         ext = next(e for e, fmt in DOCUMENTS.items() if fmt.media_type == chosen)
         target = f"/data/{path}.{ext}"

@@ -293,6 +293,7 @@ def column_order(language: str) -> list[str]:
 def with_language(url: str, language: str) -> str:
     """``url`` (of this site) in ``language``: ``lang=ar`` added or replaced; English, the
     default, adds nothing and drops a ``lang`` the URL had."""
+    language = language if language in LANGUAGES else ENGLISH
     parts = urlsplit(url)
     if language == ENGLISH and f"{PARAMETER}=" not in parts.query:
         return url
