@@ -5,10 +5,11 @@ without a query: server/sparql/protocol.py.)"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, send_file
+from flask import Blueprint, Response, jsonify, render_template, request, send_file
 from werkzeug.exceptions import NotFound
 
 from homs_kg.graph.dumps import DUMPS
+from homs_kg.server.engine.formats import negotiate_media
 from homs_kg.server.sparql.self_description import (
     OFFERED,
     VOID_PATH,
@@ -16,8 +17,9 @@ from homs_kg.server.sparql.self_description import (
     rdf_answer,
     void_triples,
 )
-from homs_kg.server.web.api_docs import JSON, api_response, documented, media_types
+from homs_kg.server.web.api_docs import HTML, JSON, LANG, api_response, documented, media_types
 from homs_kg.server.web.context import current_config, current_store, public_url
+from homs_kg.server.web.language import ui_language
 
 description = Blueprint("description", __name__)
 
@@ -58,19 +60,21 @@ DUMP_LIST = {
 
 @description.get("/dumps/")
 @documented(
+    parameters=[LANG],
     answers={
         200: api_response(
-            "The dumps.",
+            "The dumps: JSON for programs, an HTML list for browsers (by Accept).",
             JSON,
-            schema=DUMP_LIST,
+            HTML,
+            schemas={JSON: DUMP_LIST},
             headers={"Link": 'Each dump, rel="item".'},
         )
     },
     conditional=True,
 )
 def dump_list() -> Response:
-    """The live build's dumps as JSON (``format``: the media type inside the gzip stream), each
-    also in a Link header (RFC 8288, rel=item)."""
+    """The live build's dumps as JSON (``format``: the media type inside the gzip stream), or
+    as an HTML list for a browser, each also in a Link header (RFC 8288, rel=item)."""
     store, root = current_store(), public_url()
     build_id = store.build_id
     listed = [
@@ -80,9 +84,16 @@ def dump_list() -> Response:
     ]  # fmt: skip
     links = [f'<{d["url"]}>; rel="item"; type="application/gzip"' for d in listed]
     links.append(f'<{root}{VOID_PATH}>; rel="describedby"; type="text/turtle"')
-    response = jsonify(dumps=listed)
+    # JSON first: the answer to */*, to no Accept and (as before) to anything else; a browser
+    # prefers text/html.
+    if negotiate_media(request.headers.get("Accept"), [JSON, HTML]) == HTML:
+        response = Response(render_template("dumps.html", dumps=listed), mimetype=HTML)
+        response.headers["Content-Language"] = ui_language()
+        etag = f"{build_id}-html-{ui_language()}"
+    else:
+        response, etag = jsonify(dumps=listed), build_id
     response.headers["Link"] = ", ".join(links)
-    return cacheable(response, build_id, negotiated=False)
+    return cacheable(response, etag)
 
 
 @description.get("/dumps/<name>")

@@ -173,10 +173,8 @@ WORDS: dict[str, tuple[str, str]] = {
     # the dumps
     "dumps title": ("Dumps of the dataset", "نسخ البيانات الكاملة"),
     "dumps note": (
-        "The whole dataset as the live build wrote it, each file compressed with gzip; the VoID "
-        "description lists them too.",
-        "مجموعة البيانات كاملة كما كتبها البناء الحالي، كل ملف مضغوط بصيغة gzip؛ "
-        "ويذكرها وصف VoID أيضًا.",
+        "The whole dataset as the live build wrote it, each file compressed with gzip.",
+        "مجموعة البيانات كاملة كما كتبها البناء الحالي، كل ملف مضغوط بصيغة gzip.",
     ),
     "file": ("File", "الملف"),
     "format": ("Format", "الصيغة"),
