@@ -1,4 +1,10 @@
-"""The verified Wikidata IDs (graph/reference/wikidata-ids.tsv, a copy of shared/reference/)."""
+"""The verified Wikidata IDs (graph/reference/wikidata-ids.tsv, a copy of shared/reference/).
+
+Our copy has one column more than the shared file: ``note`` is what the public pages show beside
+the link (it goes into the link's skos:editorialNote), ``curator_note`` a warning for whoever
+curates the links ("Q80988 is NOT Homs"), kept here and never put into the graph. A file without
+that column, such as the shared one, reads as having no curator notes.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +23,8 @@ class WikidataLink:
     kind: str
     entity: str
     evidence: str
-    note: str
+    note: str  # public: shown with the link
+    curator_note: str = ""  # for curators only: never in the graph
 
 
 def load_wikidata_reference(path: Path) -> dict[str, WikidataLink]:
@@ -31,6 +38,11 @@ def load_wikidata_reference(path: Path) -> dict[str, WikidataLink]:
         if row["link"] not in LINK_KINDS:
             raise BuildError(f"{path}:{number}: link must be one of {LINK_KINDS}")
         links[row["qid"]] = WikidataLink(
-            row["qid"], row["link"], row["entity"], row["evidence"], row.get("note") or ""
+            row["qid"],
+            row["link"],
+            row["entity"],
+            row["evidence"],
+            row.get("note") or "",
+            row.get("curator_note") or "",
         )
     return links
