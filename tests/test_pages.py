@@ -250,6 +250,58 @@ def test_a_place_timeline_is_in_time_order(live_server: LiveServer) -> None:
     assert positions == sorted(positions)
 
 
+def timeline_entries(page_: Page) -> dict[str, Element]:
+    (section,) = [s for s in page_.find_all("section") if s.has_class("timeline")]
+    return {li.find_all("span", class_="what")[0].find_all("a")[0].attrs["href"]: li
+            for li in section.find_all("li")}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "slug,part",
+    [
+        ("khalidiya-massacre-2012", "khalidiya"),
+        ("baba-amr-bombardment-2012", "baba-amr"),
+        ("al-waer-siege-2013", "al-waer"),
+        ("old-city-ceasefire-2014", "old-city"),
+    ],
+)
+def test_a_place_timeline_takes_in_what_happened_in_its_parts(
+    live_server: LiveServer, slug: str, part: str
+) -> None:
+    """Homs's neighbourhoods are located in it (hkg:locatedIn): their events are on its
+    timeline, each marked with the part it happened in."""
+    entries = timeline_entries(page(live_server, "/page/resource/homs"))
+    (within,) = entries[f"/page/resource/{slug}"].find_all("span", class_="within")
+    assert within.text.startswith("in ")
+    assert within.find_all("a", href=f"/page/resource/{part}")
+    in_arabic = timeline_entries(page(live_server, "/page/resource/homs?lang=ar"))
+    (within,) = in_arabic[f"/page/resource/{slug}?lang=ar"].find_all("span", class_="within")
+    assert within.text.startswith("في ") and arabic(within)
+
+
+def test_an_event_in_several_parts_is_listed_once_with_each_part(live_server: LiveServer) -> None:
+    homs = page(live_server, "/page/resource/homs")
+    entries = timeline_entries(homs)
+    event = "/page/resource/neighbourhoods-leave-government-control-2011"
+    entry = entries[event]
+    (within,) = entry.find_all("span", class_="within")
+    parts = [a.attrs["href"] for a in within.find_all("a")]
+    assert sorted(parts) == [f"/page/resource/{p}" for p in
+                             ("baba-amr", "deir-baalba", "khalidiya", "old-city")]  # fmt: skip
+    assert [a.attrs.get("href") for a in homs.find_all("a")].count(event) == 1
+    direct = entries["/page/resource/free-syrian-army-emergence-2011"]  # in Homs itself
+    assert not direct.find_all("span", class_="within")
+    keys = list(entries)
+    assert keys.index("/page/resource/khalidiya-massacre-2012") < keys.index(
+        "/page/resource/al-waer-final-evacuation-2017"
+    )  # still in time order
+
+
+def test_a_neighbourhood_has_no_parts_on_its_timeline(live_server: LiveServer) -> None:
+    khalidiya = page(live_server, "/page/resource/khalidiya")
+    assert timeline_entries(khalidiya) and not khalidiya.find_all("span", class_="within")
+
+
 def test_embedded_json_ld_describes_the_page_in_schema_org(live_server: LiveServer) -> None:
     homs = page(live_server, "/page/resource/homs").json_ld()
     assert homs["@context"] == "https://schema.org"

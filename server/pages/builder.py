@@ -33,12 +33,13 @@ from homs_kg.server.pages.model import (
     Term,
     TimeView,
     alt_labels,
+    facts_from_row,
     labels_from,
     time_facts,
     time_view,
     types_of,
 )
-from homs_kg.server.pages.text import both, count_text
+from homs_kg.server.pages.text import TimeFacts, both, count_text
 from homs_kg.server.pages.vocabulary import Label, Vocabulary
 
 TIME_TERMS = (
@@ -139,6 +140,33 @@ class TimelineEntry:
     types: list[Link]
     relations: list[Link]
     key: tuple[str, str, str]
+    parts: list[Link] = field(default_factory=list)  # the parts of the place it happened in
+
+
+@dataclass
+class PartEvent:
+    """An event that happened in parts of the page's place (queries.part_events)."""
+
+    facts: TimeFacts
+    types: set[str] = field(default_factory=set)
+    parts: set[str] = field(default_factory=set)
+
+
+def part_events_of(rows: list[dict[str, str]]) -> dict[str, PartEvent]:
+    """The rows of queries.part_events by event (a row per part and type)."""
+    found: dict[str, PartEvent] = {}
+    for row in rows:
+        event = found.setdefault(row["e"], PartEvent(facts_from_row(row)))
+        event.types.add(row["type"])
+        event.parts.add(row["part"])
+    return found
+
+
+def part_labels(rows: list[dict[str, str]]) -> dict[str, Label]:
+    """The labels of those events and parts, for the page's links."""
+    labels = {row["e"]: Label(row.get("english"), row.get("arabic")) for row in rows}
+    labels |= {row["part"]: Label(row.get("partEnglish"), row.get("partArabic")) for row in rows}
+    return labels
 
 
 @dataclass
@@ -179,11 +207,13 @@ class PageBuilder:
         ontology: Vocabulary,
         linker: Linker,
         roles: dict[str, list[str]],
+        parts: dict[str, PartEvent] | None = None,
     ) -> None:
         self.doc, self.iris, self.ontology, self.linker = document, iris, ontology, linker
         self.hkg = iris.hkg.iri
         self.book = EvidenceBook(document, linker)
         self.roles = roles
+        self.parts = parts or {}
         self.node = NamedNode(document.iri)
 
     def values(self, subject: Term | None, local: str) -> list[Term]:
@@ -320,7 +350,8 @@ class PageBuilder:
         )
 
     def timeline(self, types: list[str]) -> list[TimelineEntry]:
-        """The events that involve this (non-event) resource, by time."""
+        """The events that involve this (non-event) resource or happened in its parts, by
+        time."""
         if self.ontology.is_a(types, self.hkg + "Event") or self.ontology.is_a(
             types, self.hkg + "Situation"
         ):
@@ -331,23 +362,32 @@ class PageBuilder:
             event = triple.subject.value
             if triple.predicate.value in links and "#" not in event:
                 relations.setdefault(event, []).append(triple.predicate.value)
-        entries = [self.entry(event, props) for event, props in relations.items()]
+        events = relations.keys() | self.parts.keys()
+        entries = [self.entry(event, relations.get(event, [])) for event in events]
         return sorted(entries, key=lambda e: e.key)
 
     def entry(self, event: str, props: list[str]) -> TimelineEntry:
-        facts = time_facts(self.doc, event, self.iris)
+        """An event on the timeline: linked to this resource (``props``, with what the page's
+        document says of its time), or only through the parts it happened in."""
+        within = self.parts.get(event)
+        if props or within is None:
+            facts, types = time_facts(self.doc, event, self.iris), types_of(self.doc, event)
+        else:
+            facts, types = within.facts, sorted(within.types)
         roles = self.roles.get(event, [])
         if roles:  # hkg:actor is the shortcut of a participation: its role says more
             props = [p for p in props if p != self.hkg + "actor"]
         relations = [self.linker.link(p) for p in sorted(set(props))]
         relations += [self.linker.link(r) for r in roles]
+        parts = [self.linker.link(part) for part in within.parts] if within else []
         label = self.linker.label(event)
         return TimelineEntry(
             time=time_view(facts, None),
             event=self.linker.link(event),
-            types=[self.linker.link(t) for t in types_of(self.doc, event)],
+            types=[self.linker.link(t) for t in types],
             relations=relations,
             key=(facts.latest or "9999", facts.date or "", label.en or ""),
+            parts=sorted(parts, key=lambda link: link.label.en or ""),
         )
 
     def incoming(self, in_timeline: set[str]) -> list[Statement]:

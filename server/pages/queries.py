@@ -195,6 +195,27 @@ def timeline_query(minted: MintedIris) -> str:
     )
 
 
+def part_events_query(place: str) -> str:
+    """The events that happened in the parts of ``place`` (the places located in it, at any
+    depth: hkg:locatedIn+), with their time, labels and types (one row per part and type)."""
+    return (
+        prologue(iris())
+        + f"""SELECT DISTINCT ?e ?part ?type ?english ?arabic ?partEnglish ?partArabic
+  {TIME_COLUMNS} WHERE {{
+  ?part hkg:locatedIn+ <{place}> . ?e hkg:place ?part . ?e a ?type
+  FILTER(isIRI(?e) && !CONTAINS(STR(?e), "#") && isIRI(?type))
+  OPTIONAL {{ ?e rdfs:label ?english FILTER(LANG(?english) = "en") }}
+  OPTIONAL {{ ?e rdfs:label ?arabic FILTER(LANG(?arabic) = "ar") }}
+  OPTIONAL {{ ?part rdfs:label ?partEnglish FILTER(LANG(?partEnglish) = "en") }}
+  OPTIONAL {{ ?part rdfs:label ?partArabic FILTER(LANG(?partArabic) = "ar") }}{TIME_PATTERNS}
+}}"""
+    )
+
+
+def part_events(place: str) -> list[dict[str, str]]:
+    return select_rows(store(), part_events_query(place))
+
+
 def timeline_rows() -> list[dict[str, str]]:
     return cached("timeline", lambda: select_rows(store(), timeline_query(iris())))
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from flask import Response
 from pyoxigraph import NamedNode
 
-from homs_kg.graph.vocabulary import DCTERMS, OA
+from homs_kg.graph.vocabulary import DCTERMS, OA, MintedIris
 from homs_kg.server.linked_data.documents import Document, document_triples
 from homs_kg.server.linked_data.things import documents
 from homs_kg.server.pages import queries
-from homs_kg.server.pages.builder import PageBuilder
+from homs_kg.server.pages.builder import PageBuilder, part_events_of, part_labels
 from homs_kg.server.pages.jsonld import json_ld
 from homs_kg.server.pages.model import EvidenceBook, EvidenceView, Link, Linker, wanted_labels
 from homs_kg.server.pages.ontology import ontology_page
@@ -35,11 +35,12 @@ def resource_page(path: str, iri: str) -> Response:
     """An entity, event, source document or evidence record: its document, shown."""
     minted = current_iris()
     document = Document(iri, document_triples(queries.store(), iri, minted))
-    extra = queries.labels_of(wanted_labels(document, minted))
+    in_parts = queries.part_events(iri) if has_parts(document, minted) else []
+    extra = queries.labels_of(wanted_labels(document, minted)) | part_labels(in_parts)
     link = linker(document, extra)
     ontology = queries.ontology()
     roles = queries.roles_of(iri) if path.startswith("resource/") else {}
-    builder = PageBuilder(document, minted, ontology, link, roles)
+    builder = PageBuilder(document, minted, ontology, link, roles, part_events_of(in_parts))
     view = builder.build()
     record = None
     if path.startswith("evidence/"):
@@ -56,6 +57,13 @@ def resource_page(path: str, iri: str) -> Response:
         jsonld=None if record else json_ld(view, document, ontology, link, minted, page_url),
         link=link,
     )
+
+
+def has_parts(document: Document, minted: MintedIris) -> bool:
+    """Whether some place is located in the document's resource (then its timeline takes in
+    what happened in its parts)."""
+    located_in = minted.hkg.iri + "locatedIn"
+    return any(triple.predicate.value == located_in for triple in document.incoming)
 
 
 @dataclass(frozen=True)
