@@ -146,3 +146,19 @@ def test_a_batch_over_the_batch_size_is_refused(live_server: LiveServer) -> None
     size = requests.get(url(live_server), timeout=30).json()["batchSize"]
     response = post(live_server, {f"q{i}": {"query": "حمص"} for i in range(size + 1)})
     assert response.status_code == 413
+
+
+def test_common_spellings_are_candidates_but_never_a_match(live_server: LiveServer) -> None:
+    batch = {
+        "q0": {"query": "بابا عمرو", "type": "Place", "limit": 3},
+        "q1": {"query": "Bab Amr", "limit": 3},
+        "q2": {"query": "Hama", "type": "City"},
+        "q3": {"query": "حماس"},
+    }
+    answer = results(live_server, batch)
+    for key, name in (("q0", "باب عمرو"), ("q1", "Baba Amr")):
+        first = answer[key]["result"][0]
+        assert (first["id"], first["name"], first["match"]) == ("baba-amr", name, False)
+        assert first["score"] < 70
+    assert "homs" not in {c["id"] for c in answer["q2"]["result"]}
+    assert "homs" not in {c["id"] for c in answer["q3"]["result"]}

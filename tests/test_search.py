@@ -182,3 +182,50 @@ def test_result_pages_resolve(live_server: LiveServer) -> None:
         page = requests.get(live_server.url + hit["page"], timeout=30)
         assert page.status_code == 200
         assert page.headers["Content-Type"].startswith("text/html")
+
+
+# Spellings the text does not use
+
+
+@pytest.mark.parametrize("query,matched", [("بابا عمرو", "باب عمرو"), ("Bab Amr", "Baba Amr")])
+def test_common_spellings_find_the_name(live_server: LiveServer, query: str, matched: str) -> None:
+    hit = search_json(live_server, q=query)["results"][0]
+    assert hit["iri"] == RES + "baba-amr"
+    assert hit["matched"]["label"] == matched
+    assert 54 <= hit["score"] < 70  # a close spelling: below every exact match
+
+
+@pytest.mark.parametrize(
+    "query,other",
+    [
+        ("Hama", "homs"),  # another city, not in the text
+        ("حماة", "homs"),
+        ("حماس", "homs"),  # Hamas
+        ("Khalidiya", "khalid-ibn-al-walid"),  # the neighbourhood, not the man
+        ("Hafez al-Assad", "bashar-al-assad"),  # his father
+    ],
+)
+def test_a_near_name_does_not_find_another_entity(
+    live_server: LiveServer, query: str, other: str
+) -> None:
+    found = {r["iri"] for r in search_json(live_server, q=query, limit="100")["results"]}
+    assert RES + other not in found
+
+
+@pytest.mark.parametrize("query", ["الحكومي", "سورية", "بابا عمرو", "Khaldiyeh"])
+def test_close_spellings_come_after_every_exact_match(live_server: LiveServer, query: str) -> None:
+    results = search_json(live_server, q=query, limit="100")["results"]
+    scores = [r["score"] for r in results]
+    assert scores == sorted(scores, reverse=True)
+    exact = [r for r in results if r["score"] >= 70]
+    assert all(r["score"] < 70 for r in results[len(exact) :])
+
+
+def test_the_html_page_says_a_spelling_is_only_similar(live_server: LiveServer) -> None:
+    page = html(live_server, q="Bab Amr").text
+    assert re.search(
+        r'class="matched">similar spelling\s*<span lang="en" dir="ltr">Baba Amr<', page
+    )
+    arabic = html(live_server, q="بابا عمرو", lang="ar").text
+    assert "كتابة مشابهة" in arabic
+    assert 'href="/page/resource/baba-amr?lang=ar"' in arabic

@@ -18,7 +18,13 @@ Score of a thing: the best over its labels and alternative labels, of
    90  the label starts with the query;
    80  every word of the query is a word of the label (any order; words are runs of letters/digits);
    70  the query occurs in the label;
+and, for a thing none of whose labels matches so, a spelling close to one (server/search/
+spelling.py: "بابا عمرو" for "باب عمرو", "Bab Amr" for "Baba Amr"), always below 70:
+54-60  the whole label is close to the query (60 less one for each half-edit of distance);
+40-50  every word of the query is close to a word of the label (likewise);
 and no match otherwise. Ties are ordered by the matched label's matching form, then by IRI.
+A close spelling never ranks above an exact match, and a query of more than ``FUZZY_CHARS``
+characters or ``FUZZY_WORDS`` words is matched exactly only.
 
 Search runs in the HTTP process, so it is bounded there: a query text of at most
 ``MAX_QUERY_CHARS`` characters, and one of the client's slots of the app's ``ClientLimiter`` (the
@@ -38,6 +44,7 @@ from werkzeug.exceptions import BadRequest
 
 from homs_kg.graph.arabic import normalise_arabic
 from homs_kg.graph.vocabulary import MintedIris
+from homs_kg.server.search.spelling import CHEAP, distance, loose_form
 from homs_kg.server.stores.interface import SparqlStore, select_rows
 from homs_kg.server.web.context import build_cached, client_limiter, current_iris, current_store
 
@@ -45,6 +52,9 @@ JSON = "application/json"
 TOO_MANY = "Too many requests from this client at once (`--client-concurrency`); see Retry-After."
 MAX_QUERY_CHARS = 500
 LOWEST_EXACT = 70  # the score of the loosest exact match (substring); similar spellings score less
+CLOSE_NAME, CLOSE_WORDS, LOWEST_CLOSE = 60, 50, 40
+FUZZY_CHARS, FUZZY_WORDS = 100, 16  # the longest label: 91 characters, 15 words
+CLOSE_WORD_CHARS = 4
 PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
@@ -84,17 +94,20 @@ def matching_form(text: str) -> str:
 
 @dataclass(frozen=True)
 class Name:
-    """One label or alternative label of a thing, with its matching form."""
+    """One label or alternative label of a thing, with its matching form and loose form."""
 
     text: str
     lang: str
     key: str
     words: frozenset[str]
+    loose: str = ""
+    loose_words: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, text: str, lang: str) -> Name:
         key = matching_form(text)
-        return cls(text, lang, key, frozenset(WORDS.findall(key)))
+        loose = loose_form(key)
+        return cls(text, lang, key, frozenset(WORDS.findall(key)), loose, tuple(loose.split()))
 
     def score(self, query: str, words: frozenset[str]) -> int:
         if self.key == query:
@@ -104,6 +117,51 @@ class Name:
         if words and words <= self.words:
             return 80
         return 70 if query in self.key else 0
+
+
+class CloseSpelling:
+    """The tolerant side of one query: its loose form, each of its words' close words among
+    the index's words (computed once, not once per label), and its scores against names."""
+
+    def __init__(self, key: str, vocabulary: frozenset[str]) -> None:
+        self.loose = loose_form(key)
+        words = self.loose.split()
+        self.usable = len(self.loose) >= 3 and len(key) <= FUZZY_CHARS
+        self.usable &= len(words) <= FUZZY_WORDS
+        found = {word: close_words(word, vocabulary) for word in set(words) if self.usable}
+        self.near = [found[word] for word in words] if self.usable else []
+
+    def score(self, name: Name) -> int:
+        """60-54 for a whole name close to the query, 50-40 for close words, else 0."""
+        whole = distance(self.loose, name.loose)
+        if whole is not None:
+            return CLOSE_NAME - int(whole / CHEAP)
+        words = self.word_distance(name.loose_words)
+        if words is not None:
+            return max(LOWEST_CLOSE, CLOSE_WORDS - int(words / CHEAP))
+        return 0
+
+    def word_distance(self, label_words: tuple[str, ...]) -> float | None:
+        """The sum over the query's words of the distance to their closest word of the label
+        (each label word used once, by the first query word it fits), or None."""
+        free, total = list(label_words), 0.0
+        for near in self.near:
+            found = [(near[w], w) for w in free if w in near]
+            if not found:
+                return None
+            best, matched = min(found)
+            free.remove(matched)
+            total += best
+        return total
+
+
+def close_words(word: str, vocabulary: frozenset[str]) -> dict[str, float]:
+    """The words of the index close to ``word``, with their distance; a word shorter than
+    ``CLOSE_WORD_CHARS`` only matches itself (a short word with a long vowel more or less is
+    mostly another word: "نار", "نور"; a whole short name is still compared as a whole)."""
+    if len(word) < CLOSE_WORD_CHARS:
+        return {word: 0.0} if word in vocabulary else {}
+    return {other: d for other in vocabulary if (d := distance(word, other)) is not None}
 
 
 @dataclass(frozen=True)
@@ -127,6 +185,7 @@ class LabelIndex:
     entries: tuple[Entry, ...]
     class_labels: dict[str, dict[str, str]]  # class -> label by language
     subclasses: dict[str, frozenset[str]]  # class -> all its subclasses, transitively
+    vocabulary: frozenset[str] = frozenset()  # every word of the names' loose forms
 
     def search(self, query: str, classes: frozenset[str] | None = None) -> list[Hit]:
         """Every thing matching ``query`` (of one of ``classes``, if given), best first."""
@@ -134,6 +193,7 @@ class LabelIndex:
         if not key:
             return []
         words = frozenset(WORDS.findall(key))
+        close = CloseSpelling(key, self.vocabulary)
         hits = []
         for entry in self.entries:
             if classes is not None and classes.isdisjoint(entry.types):
@@ -141,6 +201,8 @@ class LabelIndex:
             best = max(entry.names, key=lambda name: name.score(key, words))
             if (score := best.score(key, words)) > 0:
                 hits.append(Hit(entry, score, best))
+            elif close.usable and (hit := close_hit(entry, close)) is not None:
+                hits.append(hit)
         return sorted(hits, key=lambda hit: (-hit.score, hit.name.key, hit.entry.iri))
 
     def resolve_class(self, value: str) -> str | None:
@@ -173,6 +235,13 @@ class LabelIndex:
         return MintedIris(self.base).hkg.iri
 
 
+def close_hit(entry: Entry, close: CloseSpelling) -> Hit | None:
+    """The entry's name closest to the query's spelling, if any is close (always below an exact
+    match: see the module docstring)."""
+    score, best = max(((close.score(name), name) for name in entry.names), key=lambda s: s[0])
+    return Hit(entry, score, best) if score > 0 else None
+
+
 def build_index(store: SparqlStore, base: str) -> LabelIndex:
     ontology = MintedIris(base).graph("ontology").value
     labels: dict[str, dict[str, str]] = defaultdict(dict)
@@ -191,7 +260,8 @@ def build_index(store: SparqlStore, base: str) -> LabelIndex:
         for iri, found in sorted(names.items())
     )  # fmt: skip
     class_labels, subclasses = ontology_classes(store, ontology)
-    return LabelIndex(base, entries, class_labels, subclasses)
+    vocabulary = frozenset(w for entry in entries for name in entry.names for w in name.loose_words)
+    return LabelIndex(base, entries, class_labels, subclasses, vocabulary)
 
 
 def rows(store: SparqlStore, query: str, ontology: str) -> list[dict[str, str]]:

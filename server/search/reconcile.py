@@ -1,6 +1,7 @@
 """A W3C Reconciliation Service (Reconciliation Service API v0.2, Final Community Group Report,
 https://www.w3.org/community/reports/reconciliation/CG-FINAL-specs-0.2-20230410/) at /reconcile,
-over the label index of server/search.py (same matching form, same scores 100/90/80/70).
+over the label index of server/search/label_index.py (same matching form, same scores: 100/90/
+80/70 for exact matches, below 70 for close spellings, server/search/spelling.py).
 
 Identifiers (§2.1 Entities, §2.5 Identifier and Schema Spaces): the identifier space is
 ``{base}resource/`` and an entity's id is its IRI without that prefix (``homs``), as Wikidata's ids
@@ -14,7 +15,8 @@ Types (§2.2): ids are the ontology's class IRIs (the schema space is ``{base}on
 may name one by IRI or by hkg local name, and the restriction is a hard one that takes subclasses
 in (§4.1 leaves hard or soft to the service). ``properties`` and ``type_strict`` are accepted and
 ignored: candidates are found by name only, so a query with properties but no ``query`` has no
-candidates. ``match`` is true for a candidate only when it is the single one scoring 100.
+candidates. ``match`` is true for a candidate only when it is the single one scoring 100 (so
+never for a close spelling: "بابا عمرو" proposes باب عمرو, for a person to confirm).
 
 Bounds, since matching runs in the HTTP process: at most ``BATCH_SIZE`` queries in a batch, the
 manifest's ``batchSize`` (Reconciliation Service API 1.0 draft, §3.1 Service Manifest: a larger
