@@ -27,3 +27,8 @@ def corpus_dir() -> Path:
 
 def wikidata_reference() -> Path:
     return _GRAPH_DIR / "reference" / "wikidata-ids.tsv"
+
+
+def corpus_folders(names: tuple[str, ...] | list[str]) -> list[Path]:
+    """The corpus folders named by --corpus, 'packaged' standing for the packaged corpus."""
+    return [corpus_dir() if name == "packaged" else Path(name) for name in names]

@@ -15,7 +15,7 @@ from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfForm
 from homs_kg.graph.build import BuildReport, check
 from homs_kg.graph.build import build as build_store
 from homs_kg.graph.errors import AnnotationErrors, BuildError
-from homs_kg.graph.resources import corpus_dir
+from homs_kg.graph.resources import corpus_folders
 from homs_kg.graph.store import StoreInfo, current_store, new_build_id
 from homs_kg.graph.vocabulary import DEFAULT_BASE_IRI, MintedIris
 from homs_kg.server.catalogue.queries import find_query, load_catalogue
@@ -63,11 +63,6 @@ BUILD_ONLY = ("store_gsp",)  # the settings only build reads
 SERVE_SETTINGS = tuple(name for name in SETTINGS if name not in BUILD_ONLY)
 BUILD_FAILED = "build failed, the live store is unchanged"
 REBUILD = "run 'homs-kg build' to build a new one"
-
-
-def corpus_folders(names: tuple[str, ...]) -> list[Path]:
-    """The corpus folders named by --corpus, 'packaged' standing for the packaged corpus."""
-    return [corpus_dir() if name == "packaged" else Path(name) for name in names]
 
 
 def one_line(message: str) -> str:

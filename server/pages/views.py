@@ -8,20 +8,23 @@ dir="rtl"``; ``?lang=ar`` turns the interface (headings, column order) to Arabic
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, jsonify, request
 from pyoxigraph import RdfFormat
 from werkzeug.exceptions import NotFound
 
+from homs_kg.graph.review import KINDS
+from homs_kg.server.engine.formats import negotiate_media
 from homs_kg.server.linked_data.things import NOT_A_THING, Alternate, iri_of, require
 from homs_kg.server.pages import queries
 from homs_kg.server.pages.builder import TimelineEntry
 from homs_kg.server.pages.model import Link, Linker, facts_from_row, time_view
 from homs_kg.server.pages.queries import ClassCount
 from homs_kg.server.pages.rendering import linker, query_twin, render
+from homs_kg.server.pages.review import review_json, review_view, source_ids
 from homs_kg.server.pages.text import both, date_text
 from homs_kg.server.pages.things import render_page
 from homs_kg.server.pages.vocabulary import Label
-from homs_kg.server.web.api_docs import HTML, LANG, api_response, documented
+from homs_kg.server.web.api_docs import HTML, JSON, LANG, api_response, documented, query_parameter
 from homs_kg.server.web.context import current_iris
 
 pages = Blueprint("pages", __name__)
@@ -161,3 +164,38 @@ def page(path: str) -> Response:
     """A thing's HTML page."""
     require(path)
     return render_page(path, iri_of(path))
+
+
+@pages.get("/-/sources/")
+@documented(parameters=[LANG], answers={200: api_response("The sources.", HTML, JSON)})
+def sources() -> Response:
+    """The corpus's sources, each with the share of its sentences that carry a statement."""
+    figures = [(source_id, review_view(source_id)) for source_id in source_ids()]
+    if wants_json():
+        return jsonify(sources=[{"source": s, "coverage": round(v.coverage, 4),
+                                 "review": f"/-/sources/{s}"} for s, v in figures])  # fmt: skip
+    return render("sources.html", [Alternate("/-/sources/?format=json", JSON)], figures=figures)
+
+
+@pages.get("/-/sources/<source_id>")
+@documented(
+    parameters=[LANG, query_parameter("format", "`json`: figures and spans.", example="json")],
+    answers={200: api_response("The review of the source.", HTML, JSON)},
+    errors={404: "No source of that name in the corpus the server reads."},
+    path={"source_id": {"description": "The source's id.", "example": "homs-2017-05-21"}},
+)
+def source_review_page(source_id: str) -> Response:
+    """A source's text with the spans its annotations rest on, by kind (entity, relation, event,
+    date, count), the sentences no statement rests on, and the coverage figures."""
+    view = review_view(source_id)
+    if wants_json():
+        return jsonify(review_json(view))
+    twin = Alternate(f"/-/sources/{source_id}?format=json", JSON)
+    return render("review.html", [twin], review=view, kinds=KINDS)
+
+
+def wants_json() -> bool:
+    """``format=json``, or an Accept header that prefers JSON to HTML."""
+    if request.args.get("format") == "json":
+        return True
+    return negotiate_media(request.headers.get("Accept"), [HTML, JSON]) == JSON

@@ -110,6 +110,26 @@ WORDS: dict[str, tuple[str, str]] = {
     "evidence records": ("Evidence records", "سجلات الشواهد"),
     "classes": ("Classes", "الأصناف"),
     "records": ("Records", "السجلات"),
+    # a source's review page
+    "sources": ("Sources and their review", "المصادر ومراجعتها"),
+    "review of": ("Review of", "مراجعة"),
+    "review note": (
+        "The text with the spans its annotations rest on, by kind; a sentence no statement rests "
+        "on is marked. Coverage: the share of sentences with at least one statement.",
+        "النص مع المقاطع التي تستند إليها التوصيفات بحسب نوعها؛ وتُعلَّم الجملة التي لا تستند "
+        "إليها أي عبارة. التغطية: نسبة الجمل التي تستند إليها عبارة واحدة على الأقل.",
+    ),
+    "coverage": ("Coverage", "التغطية"),
+    "coverage figure": (
+        "{share} % of the sentences ({without} of {total} without a statement)",
+        "{share} % من الجمل ({without} من {total} بلا عبارة)",
+    ),
+    "no statement": ("no statement", "بلا عبارة"),
+    "kind entity": ("entity", "كيان"),
+    "kind relation": ("relation", "علاقة"),
+    "kind event": ("event", "حدث"),
+    "kind date": ("date", "تاريخ"),
+    "kind count": ("count", "عدد"),
     "vocabulary": ("Vocabulary", "المفردات"),
     "explore": ("Explore", "استكشف"),
     "undated": ("undated", "غير مؤرخ"),
