@@ -80,3 +80,10 @@ def test_the_english_etag_does_not_validate_the_arabic_page(live_server: LiveSer
     english = get(live_server, PAGE).headers["ETag"]
     arabic = get(live_server, f"{PAGE}?lang=ar", **{"If-None-Match": english})
     assert arabic.status_code == 200 and 'lang="ar"' in arabic.text
+
+
+def test_the_ontology_reference_answers_304(live_server: LiveServer) -> None:
+    first = requests.get(f"{live_server.url}/page/ontology", timeout=30)
+    again = requests.get(f"{live_server.url}/page/ontology", timeout=30,
+                         headers={"If-None-Match": first.headers["ETag"]})  # fmt: skip
+    assert (first.status_code, again.status_code) == (200, 304)

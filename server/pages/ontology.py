@@ -26,6 +26,7 @@ from homs_kg.graph.vocabulary import (
     sparql_prologue,
 )
 from homs_kg.server.stores.interface import SparqlStore, select_rows
+from homs_kg.server.web.answers import conditional
 from homs_kg.server.web.context import build_cached, current_iris, current_store
 from homs_kg.server.web.language import ui_language
 
@@ -327,4 +328,4 @@ def ontology_page(path: str, iri: str) -> Response:
         html = render_template("term.html", ontology=ontology, term=term, examples=found)
     response = Response(html, content_type="text/html; charset=utf-8")
     response.headers["Content-Language"] = ui_language()
-    return response
+    return conditional(response)

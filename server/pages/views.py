@@ -34,7 +34,7 @@ PAGE = api_response("The page.", HTML)
 
 
 @pages.get("/")
-@documented(parameters=[LANG], answers={200: PAGE})
+@documented(parameters=[LANG], answers={200: PAGE}, conditional=True)
 def home() -> Response:
     """The home page: the dataset, its counts, its classes."""
     link = linker()
@@ -86,7 +86,7 @@ def class_tree(counts: dict[str, ClassCount]) -> list[tuple[int, ClassCount]]:
 
 
 @pages.get("/-/timeline")
-@documented(parameters=[LANG], answers={200: PAGE})
+@documented(parameters=[LANG], answers={200: PAGE}, conditional=True)
 def timeline() -> Response:
     """The events in time order."""
     rows = queries.timeline_rows()
@@ -121,6 +121,7 @@ def timeline_entry(link: Linker, event: str, rows: list[dict[str, str]]) -> Time
 @documented(
     parameters=[LANG],
     answers={200: PAGE},
+    conditional=True,
     errors={404: "No class of that name with instances."},
     path={"class_name": {"description": "An ontology class with instances.", "example": "Person"}},
 )
@@ -155,6 +156,7 @@ def browse(class_name: str) -> Response:
 @documented(
     parameters=[LANG],
     answers={200: PAGE},
+    conditional=True,
     errors={404: NOT_A_THING},
     path={
         "path": {"description": "The thing's path under the base IRI.", "example": "resource/homs"}
