@@ -41,23 +41,122 @@ def test_the_catalogue_has_at_least_fifteen_queries() -> None:
     assert len(list(queries_dir().glob("*.rq"))) >= 15
 
 
-def test_event_timeline(run) -> None:
+def test_event_timeline_lists_every_event_and_situation_in_time_order(run) -> None:
+    # From the earliest time the text allows ("early 2011" before 18 April 2011, "late 2015"
+    # before 9 December 2015); "by ..." at its bound; an event placed after another right after
+    # it; the one event the text gives no time (Homs joining the protests) last, with empty cells.
     rows = run("event-timeline")
-    assert len(rows) == 40  # every dated event and situation (one event is undated)
-    events = column(rows, "event")
-    assert (
-        events.index(RES + "clock-square-sit-in-dispersal-2011")
-        < events.index(RES + "khalidiya-massacre-2012")
-        < events.index(RES + "al-waer-final-evacuation-2017")
+    columns = ("label", "date", "phrase", "qualifier", "mode", "earliest", "latest", "approximate")
+    found = [(r["event"].removeprefix(RES), *(r.get(c, "") for c in columns)) for r in rows]
+    early, mid, late, end = (
+        "early in the period",
+        "middle of the period",
+        "late in the period",
+        "end of the period",
     )
-    late_2011 = next(
-        r for r in rows if r["event"].endswith("neighbourhoods-leave-government-control-2011")
-    )
-    assert (late_2011["date"], late_2011["latest"], "earliest" in late_2011) == (
-        "2011",
-        "2011-12-31",
-        False,
-    )
+    at, by, since, after = "at the time", "no later than", "since", "after the anchor"
+    assert found == [
+        ("events-in-syria", "the events in Syria", "2011", "اوائل 2011", early, at,
+         "2011-01-01", "2011-04-30", "true"),
+        ("clock-square-sit-in-dispersal-2011", "Dispersal of the Clock Square sit-in",
+         "2011-04-18", "في 18 ابريل/نيسان 2011", "", at, "2011-04-18", "2011-04-18", "false"),
+        ("free-syrian-army-emergence-2011", "The so-called Free Army emerges in Homs",
+         "2011-04-18", "", "", at, "2011-04-18", "2011-04-18", "false"),
+        ("tank-deployment-2011", "Government forces deploy tanks in the city's neighbourhoods",
+         "2011-05", "في مايو/أيار 2011", "", at, "2011-05-01", "2011-05-31", "false"),
+        ("october-2011-military-campaign",
+         "Government forces begin a violent campaign against the neighbourhoods outside their "
+         "control", "2011-10-29", "في 29 اكتوبر/تشرين الاول 2011", "", at, "2011-10-29",
+         "2011-10-29", "false"),
+        ("neighbourhoods-leave-government-control-2011",
+         "Several neighbourhoods leave government control", "2011", "بحلول اواخر 2011", late, by,
+         "", "2011-12-31", "true"),
+        ("khalidiya-massacre-2012", "Khalidiya massacre", "2012-02-03", "في 3 فبراير/شباط 2012",
+         "", at, "2012-02-03", "2012-02-03", "false"),
+        ("baba-amr-bombardment-2012", "Month-long bombardment of Baba Amr", "2012-02-04",
+         "في اليوم التالي", "", at, "2012-02-04", "2012-02-04", "false"),
+        ("baba-amr-opposition-withdrawal-2012",
+         "The opposition is forced to withdraw from Baba Amr", "", "", "", at, "2012-02-04",
+         "2012-03-04", "true"),
+        ("killing-of-marie-colvin-and-remi-ochlik-2012", "Killing of Marie Colvin and Rémi Ochlik",
+         "2012-02-22", "في 22 فبراير/شباط 2012", "", at, "2012-02-22", "2012-02-22", "false"),
+        ("old-city-bombardment-2012-2014", "Air and artillery bombardment of the Old City", "2012",
+         "منذ اواسط 2012", mid, since, "2012-05-01", "2012-08-31", "true"),
+        ("opposition-holds-part-of-homs-2012",
+         "The opposition holds 15 to 20 per cent of the city", "2012-05", "بحلول مايو/ايار 2012",
+         "", by, "", "2012-05-31", "true"),
+        ("siege-of-opposition-neighbourhoods-2012",
+         "The government besieges the neighbourhoods outside its control", "2012-06", "وبعد شهر",
+         "", at, "2012-06-01", "2012-06-30", "false"),
+        ("deir-baalba-recapture-2012", "Government forces retake Deir Baalba", "2012-12",
+         "وفي كانون الاول/ديسمبر 2012", "", at, "2012-12-01", "2012-12-31", "false"),
+        ("al-waer-siege-2013", "Siege of al-Waer", "2013", "منذ عام 2013", "", since,
+         "2013-01-01", "2013-12-31", "false"),
+        ("security-forces-offensive-2013", "A broad security-forces offensive fails", "2013-03",
+         "مارس/آذار 2013", "", at, "2013-03-01", "2013-03-31", "false"),
+        ("opposition-reinforcements-from-qusayr-2013",
+         "Opposition reinforcements arrive from al-Qusayr", "2013-03", "", "", at, "2013-03-01",
+         "2013-03-31", "false"),
+        ("qusayr-outside-government-control-2013", "al-Qusayr is outside government control",
+         "2013-03", "", "", at, "2013-03-01", "2013-03-31", "false"),
+        ("hezbollah-sends-fighters-2013",
+         "Hezbollah sends fighters to fight alongside government forces", "2013", "في اواسط 2013",
+         mid, at, "2013-05-01", "2013-08-31", "true"),
+        ("qusayr-recapture-2013", "Government forces retake al-Qusayr with Hezbollah's help",
+         "2013-06", "وبحلول يونيو/حزيران", "", by, "", "2013-06-30", "true"),
+        ("khalidiya-campaign-2013", "A new government campaign to retake Khalidiya", "",
+         "وبعد ذلك", "", after, "", "2013-07-31", "true"),
+        ("khalidiya-recapture-2013", "Government forces retake Khalidiya", "2013-07",
+         "بحلول نهاية يوليو/تموز 2013", end, by, "", "2013-07-31", "true"),
+        ("old-city-civilians-besieged-2014", "About 3,000 civilians under siege in the Old City",
+         "2014-01", "بنهاية يناير/كانون الثاني 2014", end, at, "2014-01-21", "2014-01-31", "true"),
+        ("old-city-under-opposition-control-2014", "The Old City is under opposition control",
+         "2014-01", "", end, at, "2014-01-21", "2014-01-31", "true"),
+        ("old-city-ceasefire-2014", "A temporary ceasefire to let civilians leave the Old City",
+         "2014-02", "في فبراير/شباط 2014", "", at, "2014-02-01", "2014-02-28", "false"),
+        ("old-city-civilian-evacuation-2014",
+         "The Red Crescent evacuates 1,400 civilians from the Old City", "2014-02", "", "", at,
+         "2014-02-01", "2014-02-28", "false"),
+        ("old-city-withdrawal-agreement-2014",
+         "UN-sponsored agreement for the opposition to withdraw from the Old City", "2014-03",
+         "في الشهر التالي", "", at, "2014-03-01", "2014-03-31", "false"),
+        ("nusra-suicide-attacks-2014",
+         "Nusra Front suicide attacks to break the siege of the Old City", "", "", "", after,
+         "2014-03-01", "2017-05-21", "true"),
+        ("old-city-evacuation-2015", "About 2,000 opposition fighters leave the Old City",
+         "2015-05", "في مايو/آيار 2015", "", at, "2015-05-01", "2015-05-31", "false"),
+        ("al-waer-last-opposition-pocket-2015", "al-Waer is the opposition's last pocket",
+         "2015-05", "", "", at, "2015-05-01", "2015-05-31", "false"),
+        ("al-waer-exit-attempts-2015-2017",
+         "Failed attempts at an agreement for the fighters to leave al-Waer", "2015",
+         "منذ اواخر 2015", late, since, "2015-09-01", "2015-12-31", "true"),
+        ("al-waer-negotiations-2015", "Negotiations on evacuating al-Waer", "2015",
+         "اواخر عام 2015", late, at, "2015-09-01", "2015-12-31", "true"),
+        ("al-waer-agreement-2015", "The 2015 agreement on evacuating al-Waer", "", "", "", after,
+         "2015-09-01", "2015-12-09", "true"),
+        ("al-waer-first-evacuation-2015", "The first group of fighters leaves al-Waer",
+         "2015-12-09", "في التاسع من كانون الاول/ ديسمبر 2015", "", at, "2015-12-09",
+         "2015-12-09", "false"),
+        ("al-waer-agreement-2017", "Russian-sponsored agreement to evacuate al-Waer", "2017-03",
+         "في شهر مارس/آاذار من العام الحالي", "", at, "2017-03-01", "2017-03-31", "false"),
+        ("al-waer-evacuation-2017", "Evacuation of all fighters from al-Waer", "", "", "", after,
+         "2017-03-01", "2017-05-21", "true"),
+        ("al-waer-reconciliation-2017",
+         "Hundreds of fighters settle their status ('reconciliations')", "", "", "", after,
+         "2017-03-01", "2017-05-21", "true"),
+        ("al-waer-final-evacuation-2017",
+         "Last opposition fighters and their families leave al-Waer", "2017-05-21",
+         "يوم 21 مايو/آيار 2017", "", at, "2017-05-21", "2017-05-21", "false"),
+        ("government-control-of-homs-2017",
+         "The government takes control of every neighbourhood of Homs", "2017-05-21", "", "", at,
+         "2017-05-21", "2017-05-21", "false"),
+        ("homs-declared-free-of-weapons-2017",
+         "The government declares Homs 'free of weapons and gunmen'", "2017-05-21",
+         "بعد مغادرة الحافلات", "", after, "2017-05-21", "2017-05-21", "false"),
+        ("homs-joins-the-protests-2011",
+         "Homs joins the protests against the government of Bashar al-Assad", "", "", "", "", "",
+         "", ""),
+    ]  # fmt: skip
 
 
 def test_casualties_per_event(run) -> None:
