@@ -225,11 +225,33 @@ def test_month_or_year_precision(run) -> None:
 
 
 def test_al_waer_story(run) -> None:
+    # The negotiations of "late 2015" (from 1 September) come before the first group left on
+    # 9 December 2015, and the 2015 agreement, placed only after them, right after them.
     rows = run("al-waer-story")
-    events = column(rows, "event")
-    assert len(rows) == 11
-    assert events[0] == "Siege of al-Waer"
-    assert events[-1] == "Last opposition fighters and their families leave al-Waer"
+    columns = ("event", "type", "date", "earliest", "latest", "resultOf")
+    agreement_2017 = "Russian-sponsored agreement to evacuate al-Waer"
+    assert [tuple(r.get(c, "") for c in columns) for r in rows] == [
+        ("Siege of al-Waer", "siege", "2013", "2013-01-01", "2013-12-31", ""),
+        ("About 2,000 opposition fighters leave the Old City", "evacuation", "2015-05",
+         "2015-05-01", "2015-05-31", ""),
+        ("al-Waer is the opposition's last pocket", "territorial control", "2015-05",
+         "2015-05-01", "2015-05-31", ""),
+        ("Failed attempts at an agreement for the fighters to leave al-Waer", "negotiation",
+         "2015", "2015-09-01", "2015-12-31", ""),
+        ("Negotiations on evacuating al-Waer", "negotiation", "2015", "2015-09-01", "2015-12-31",
+         ""),
+        ("The 2015 agreement on evacuating al-Waer", "agreement", "", "2015-09-01", "2015-12-09",
+         "Negotiations on evacuating al-Waer"),
+        ("The first group of fighters leaves al-Waer", "evacuation", "2015-12-09", "2015-12-09",
+         "2015-12-09", ""),
+        (agreement_2017, "agreement", "2017-03", "2017-03-01", "2017-03-31", ""),
+        ("Evacuation of all fighters from al-Waer", "evacuation", "", "2017-03-01", "2017-05-21",
+         agreement_2017),
+        ("Hundreds of fighters settle their status ('reconciliations')", "status settlement", "",
+         "2017-03-01", "2017-05-21", agreement_2017),
+        ("Last opposition fighters and their families leave al-Waer", "evacuation", "2017-05-21",
+         "2017-05-21", "2017-05-21", ""),
+    ]  # fmt: skip
 
 
 def test_foreign_actors(run) -> None:
