@@ -182,12 +182,20 @@ def test_neighbourhoods_control(run) -> None:
 
 def test_persons_associated_with_homs(run) -> None:
     rows = run("persons-associated-with-homs")
-    assert [(r["person"], r["relation"]) for r in rows] == [
-        ("Mustafa al-Sibai", "belongs to"),
-        ("Nureddin al-Atassi", "came from"),
-        ("Riad al-Turk", "hails from"),
-        ("Shukri al-Quwatli", "came from"),
-    ]
+    came_from = (
+        "خرج من المدينة عدد من كبار الشخصيات السياسية خلال القرن العشرين من بينهم رؤوساء جمهورية"
+        " مثل شكري القوتلي ونور الدين الاتاسي"
+    )
+    assert [(r["person"], r["relation"], r["quote"]) for r in rows] == [
+        ("Khalid ibn al-Walid", "shrine in",
+         "وتضم المدينة ضريح القائد العسكري والصحابي خالد بن الوليد"),
+        ("Mustafa al-Sibai", "belongs to",
+         "وينتمي اليها أيضا احد الزعماء التاريخيين لجماعة الإخوان المسلمين في سورية مصطفى السباعي"),
+        ("Nureddin al-Atassi", "came from", came_from),
+        ("Riad al-Turk", "hails from",
+         "كما ينحدر منها السجين السياسي الأشهر في سورية والزعيم اليساري، رياض الترك"),
+        ("Shukri al-Quwatli", "came from", came_from),
+    ]  # fmt: skip
 
 
 def test_organisations_roles(run) -> None:
