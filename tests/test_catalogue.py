@@ -325,14 +325,23 @@ def test_al_waer_story(run) -> None:
 
 
 def test_foreign_actors(run) -> None:
+    # The UN takes part in the February 2014 ceasefire through its resident representative.
     rows = run("foreign-actors")
-    assert sorted({(r["actor"], r.get("country", ""), r["role"]) for r in rows}) == [
-        ("Hezbollah", "Lebanon", "supporter"),
-        ("Marie Colvin", "United States", "victim"),
-        ("Russia", "Russia", "sponsor"),
-        ("Rémi Ochlik", "France", "victim"),
-        ("United Nations", "", "sponsor"),
-    ]
+    columns = ("actor", "country", "role", "event", "through")
+    killing = "Killing of Marie Colvin and Rémi Ochlik"
+    assert [tuple(r.get(c, "") for c in columns) for r in rows] == [
+        ("Hezbollah", "Lebanon", "supporter",
+         "Government forces retake al-Qusayr with Hezbollah's help", ""),
+        ("Hezbollah", "Lebanon", "supporter",
+         "Hezbollah sends fighters to fight alongside government forces", ""),
+        ("Marie Colvin", "United States", "victim", killing, ""),
+        ("Russia", "Russia", "sponsor", "Russian-sponsored agreement to evacuate al-Waer", ""),
+        ("Rémi Ochlik", "France", "victim", killing, ""),
+        ("United Nations", "", "party", "A temporary ceasefire to let civilians leave the Old City",
+         "Yacoub El Hillo"),
+        ("United Nations", "", "sponsor",
+         "UN-sponsored agreement for the opposition to withdraw from the Old City", ""),
+    ]  # fmt: skip
 
 
 def test_counts_with_uncertainty(run) -> None:
