@@ -3,12 +3,14 @@ says: a change to the data or the ontology that breaks a query fails here."""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 from pyoxigraph import Store
 
-from homs_kg.graph.resources import queries_dir
+from homs_kg.graph.resources import corpus_dir, queries_dir
 
 RES = "http://127.0.0.1:8000/resource/"
 
@@ -290,6 +292,40 @@ def test_event_evidence(run) -> None:
         ("khalidiya-massacre-2012#wounded", "1800 جريح", "1954", "1963"),
     ]
     assert rows[0]["sentence"].startswith("في 3 فبراير/شباط 2012")
+
+
+def quotes_of_every_event() -> list[tuple[str, str, str, str, str]]:
+    """What the annotations quote for each event and situation, located in the article: the
+    event's own quote, its counts' phrases, and the quote of a participation or of a part-of or
+    result-of link that the annotation quotes apart (the others rest on the event's quote)."""
+    source = corpus_dir() / "sources" / "homs-2017-05-21.ar.txt"
+    text = unicodedata.normalize("NFC", source.read_text(encoding="utf-8"))
+    annotations = corpus_dir() / "annotations" / "homs-2017-05-21.yaml"
+    events = yaml.safe_load(annotations.read_text(encoding="utf-8"))["events"]
+    found = []
+    for event in events:
+        quotes = [event["quote"], *(count["phrase"] for count in event.get("counts", []))]
+        quotes += [quoted[2] for quoted in event.get("participants", []) if len(quoted) == 3]
+        for link in ("part_of", "result_of"):
+            if isinstance(event.get(link), dict):
+                quotes.append(event[link]["quote"])
+        for quote in quotes:
+            start = text.index(unicodedata.normalize("NFC", quote))
+            found.append((event["id"], event["label"]["en"], quote, start, start + len(quote)))
+    in_order = sorted(found, key=lambda row: (row[0], row[3], row[4]))
+    return [(e, label, quote, str(s), str(t)) for e, label, quote, s, t in in_order]
+
+
+def test_event_evidence_all(run) -> None:
+    # Each event and situation with each quote that evidences it or one of its parts, once, and
+    # no other: 41 events and situations, 9 counts, one participation (al-Nusra's opposition to
+    # the 2014 agreement) and two links (part of, result of) quoted apart.
+    rows = run("event-evidence-all")
+    columns = ("label", "exact", "start", "end")
+    found = [(r["event"].removeprefix(RES), *(r[c] for c in columns)) for r in rows]
+    expected = quotes_of_every_event()
+    assert len(expected) == 53
+    assert found == expected
 
 
 def test_month_or_year_precision(run) -> None:
