@@ -169,7 +169,10 @@ def page(path: str) -> Response:
 
 
 @pages.get("/-/sources/")
-@documented(parameters=[LANG], answers={200: api_response("The sources.", HTML, JSON)})
+@documented(
+    parameters=[LANG, query_parameter("format", "`json`: the list for programs.", example="json")],
+    answers={200: api_response("The sources.", HTML, JSON, schemas={JSON: {"type": "object"}})},
+)
 def sources() -> Response:
     """The corpus's sources, each with the share of its sentences that carry a statement."""
     figures = [(source_id, review_view(source_id)) for source_id in source_ids()]
@@ -182,7 +185,9 @@ def sources() -> Response:
 @pages.get("/-/sources/<source_id>")
 @documented(
     parameters=[LANG, query_parameter("format", "`json`: figures and spans.", example="json")],
-    answers={200: api_response("The review of the source.", HTML, JSON)},
+    answers={
+        200: api_response("The review of the source.", HTML, JSON, schemas={JSON: {"type": "object"}})
+    },
     errors={404: "No source of that name in the corpus the server reads."},
     path={"source_id": {"description": "The source's id.", "example": "homs-2017-05-21"}},
 )
