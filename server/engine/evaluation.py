@@ -19,7 +19,12 @@ from homs_kg.server.engine.federation.calls import Caller, ServicePolicy, Servic
 from homs_kg.server.engine.formats import choose_format, essence, offered_for, unacceptable
 from homs_kg.server.engine.results import DocumentShape, write_results
 from homs_kg.server.engine.spool import SpooledBody, remove
-from homs_kg.server.engine.syntax import QuerySyntaxError, has_dataset_clause
+from homs_kg.server.engine.syntax import (
+    QuerySyntaxError,
+    TooDeep,
+    has_dataset_clause,
+    refuse_deep_nesting,
+)
 
 # A query the SERVICE reading missed reaches the sandbox: the engine's HTTP client then fails to
 # open a socket (EACCES) or to resolve a name (resolution needs a socket too).
@@ -129,6 +134,7 @@ def evaluate(store: Store, job: QueryJob, setting: Evaluation) -> QueryReply:
     except ValueError as error:
         return QueryReply(400, f"invalid graph IRI in default-graph-uri/named-graph-uri: {error}")
     try:
+        refuse_deep_nesting(job.query)  # before the engine's parser, which would overflow its stack
         options = {**dataset, "base_iri": setting.base_iri}  # relative IRIs: resolved against it
         resolution = resolve_services(
             job.query, setting.policy, lambda text: store.query(text, **options), setting.call,
@@ -136,6 +142,8 @@ def evaluate(store: Store, job: QueryJob, setting: Evaluation) -> QueryReply:
         )  # fmt: skip
         results = store.query(resolution.text, **options)
         reply = spool_results(results, job, setting.spool_path, job.max_rows or setting.max_rows)
+    except TooDeep as error:
+        return QueryReply(400, str(error))
     except (SyntaxError, QuerySyntaxError) as error:
         return QueryReply(400, f"malformed query: {' '.join(str(error).split())}")
     except ServiceRefused as error:
