@@ -17,6 +17,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 from homs_kg.server.engine.federation.bound_join import ServiceFailed, resolve_services
 from homs_kg.server.engine.federation.calls import Caller, ServicePolicy, ServiceRefused
 from homs_kg.server.engine.formats import choose_format, essence, offered_for, unacceptable
+from homs_kg.server.engine.ordering import with_total_order
 from homs_kg.server.engine.results import DocumentShape, write_results
 from homs_kg.server.engine.spool import SpooledBody, remove
 from homs_kg.server.engine.syntax import (
@@ -140,7 +141,7 @@ def evaluate(store: Store, job: QueryJob, setting: Evaluation) -> QueryReply:
             job.query, setting.policy, lambda text: store.query(text, **options), setting.call,
             setting.deadline, setting.base_iri,
         )  # fmt: skip
-        results = store.query(resolution.text, **options)
+        results = store.query(with_total_order(resolution.text), **options)
         reply = spool_results(results, job, setting.spool_path, job.max_rows or setting.max_rows)
     except TooDeep as error:
         return QueryReply(400, str(error))
