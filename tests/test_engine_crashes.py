@@ -3,9 +3,9 @@
 Two inputs kill a process running pyoxigraph 0.5.13 outright, where no Python exception can
 catch them:
 
-* brackets nested a few thousand deep: the engine's recursive-descent parser overflows its stack
-  (SIGSEGV). Every query is scanned first, and one nested ``MAX_DEPTH`` deep is refused (400)
-  before the engine parses it.
+* brackets nested a few thousand deep, or a long run of logical NOTs: the engine's
+  recursive-descent parser overflows its stack (SIGSEGV). Every query is scanned first, and one
+  nested ``MAX_DEPTH`` deep is refused (400) before the engine parses it.
 * ORDER BY over values of mixed kinds (numbers and strings): the engine's comparison is not an
   order, Rust's sort panics, and pyoxigraph aborts on a panic (SIGABRT). Every ORDER BY condition
   on a variable gets a first key, the kind of its value (server/engine/ordering.py).
@@ -33,6 +33,7 @@ from homs_kg.server.engine.syntax import MAX_DEPTH, TooDeep, refuse_deep_nesting
 from .conftest import LiveServer
 
 DEEP_BRACES = "SELECT * WHERE " + "{" * 10_000 + " ?s ?p ?o " + "}" * 10_000
+MANY_NOTS = "SELECT * WHERE { ?s ?p ?o FILTER(" + "!" * 20_000 + "BOUND(?o)) }"
 # Numbers compare as numbers, a number and a string by their text: 1 < 3, "3" < "30", "30" < 1 …
 MIXED = " ".join(str(i) if i % 2 else f'"{i}"' for i in range(40))
 MIXED_ORDER = f"SELECT ?x WHERE {{ VALUES ?x {{ {MIXED} }} }} ORDER BY ?x"
@@ -46,8 +47,9 @@ def engine_exit(query: str) -> int:
                           timeout=120).returncode  # fmt: skip
 
 
-def test_deep_nesting_overflows_the_engines_stack() -> None:
-    assert engine_exit(DEEP_BRACES) == -signal.SIGSEGV
+@pytest.mark.parametrize("query", [DEEP_BRACES, MANY_NOTS], ids=["braces", "nots"])
+def test_deep_nesting_overflows_the_engines_stack(query: str) -> None:
+    assert engine_exit(query) == -signal.SIGSEGV
 
 
 def test_order_by_over_numbers_and_strings_aborts_the_engine() -> None:
@@ -76,6 +78,13 @@ def test_brackets_nested_max_depth_deep_are_refused(opening: str, closing: str) 
     assert not refused(nested(MAX_DEPTH - 1, opening, closing))
     assert refused(nested(MAX_DEPTH, opening, closing))
     assert refused("SELECT * WHERE " + opening * 100_000)  # never closed
+
+
+def test_a_run_of_max_depth_logical_nots_is_refused() -> None:
+    assert not refused("ASK { FILTER(" + "! " * (MAX_DEPTH - 1) + "true && ?a != ?b) }")
+    assert refused("ASK { FILTER(" + "! " * MAX_DEPTH + "true) }")
+    assert refused(MANY_NOTS)
+    assert refused("ASK { FILTER(?a<(?b)>?c || " + "!" * MAX_DEPTH + "?a) }")  # via the tokenizer
 
 
 @pytest.mark.parametrize("hiding_place", [
@@ -142,9 +151,10 @@ def ask(server: LiveServer, query: str) -> requests.Response:
     })  # fmt: skip
 
 
-def test_deep_nesting_is_refused_and_no_worker_ends(live_server: LiveServer) -> None:
+@pytest.mark.parametrize("query", [DEEP_BRACES, MANY_NOTS], ids=["braces", "nots"])
+def test_deep_nesting_is_refused_and_no_worker_ends(live_server: LiveServer, query: str) -> None:
     before = worker_processes(live_server)
-    answer = ask(live_server, DEEP_BRACES)
+    answer = ask(live_server, query)
     assert answer.status_code == 400
     assert answer.json()["detail"] == f"the query is nested more than {MAX_DEPTH} levels deep"
     assert worker_processes(live_server) == before

@@ -245,8 +245,10 @@ def query_form(text: str) -> str | None:
 
 # --- nesting depth, for every query ------------------------------------------------------------
 
-# Where the depth scan stops: brackets, and what may hide them (strings, IRIs, comments, escapes).
-DEPTH_MARKS = re.compile(r"""[{}()\[\]<"'#\\]""")
+# Where the depth scan stops: brackets, "!" (each one in a row a level of the engine's parser),
+# and what may hide them (strings, IRIs, comments, escapes).
+DEPTH_MARKS = re.compile(r"""[{}()\[\]<"'#\\!]""")
+NOTS = re.compile(r"(?:![ \t\r\n]*)+(?!=)")  # a run of logical NOTs, not "!="
 STRING = re.compile("|".join(pattern for kind, pattern in LEXEMES if kind == "string"))
 LINE_END = re.compile(r"[\r\n]")
 # In an IRI-shaped span that may be an operator "<" and what follows, these would be read apart.
@@ -255,10 +257,16 @@ READ_APART = re.compile(r"[()\[\]#']")
 
 def refuse_deep_nesting(text: str) -> None:
     """TooDeep when braces, brackets and parentheses (outside strings, IRIs and comments) nest
-    MAX_DEPTH deep, as the tokenizer counts them. A quick scan; the tokenizer itself only where
-    a ``<`` inside parentheses may be an operator or an IRI holding brackets or ``#``."""
+    MAX_DEPTH deep, as the tokenizer counts them, or MAX_DEPTH logical NOTs follow each other. A
+    quick scan; the tokenizer itself only where a ``<`` inside parentheses may be an operator or
+    an IRI holding brackets or ``#``."""
     if not scan_nesting(text):
-        tokenize(text, lenient=True)  # raises TooDeep at the limit
+        tokens = tokenize(text, lenient=True)  # raises TooDeep at the limit of brackets
+        run = 0
+        for token in tokens:
+            run = run + 1 if token.text == "!" else 0
+            if run >= MAX_DEPTH:
+                raise TooDeep
 
 
 def scan_nesting(text: str) -> bool:
@@ -275,6 +283,10 @@ def scan_nesting(text: str) -> bool:
         elif char in "}])":
             if brackets:
                 brackets.pop()
+        elif char == "!":
+            if (nots := NOTS.match(text, mark.start())) and nots.group().count("!") >= MAX_DEPTH:
+                raise TooDeep
+            position = nots.end() if nots else position
         elif char == "#":
             end = LINE_END.search(text, position)
             position = end.end() if end else len(text)
