@@ -131,6 +131,9 @@ def print_categories(
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", type=click.Path(path_type=Path, exists=True), required=True)
 @click.option("--query", default="perpetrators", show_default=True, help="a catalogue query's name")
+@click.option(
+    "--text", help="a query's text instead of a catalogue query (e.g. a one-pattern lookup)"
+)
 @click.option("--clients", type=int, default=16, show_default=True)
 @click.option("--seconds", type=float, default=8.0, show_default=True)
 @click.option("--rate", type=int, default=250, show_default=True, help="py-spy samples per second")
@@ -142,6 +145,7 @@ def print_categories(
 def main(
     data_dir: Path,
     query: str,
+    text: str | None,
     clients: int,
     seconds: float,
     rate: int,
@@ -152,8 +156,8 @@ def main(
     """Where homs-kg's processors go under load: py-spy over the server and its query workers."""
     from homs_kg.server.catalogue.queries import find_query
 
-    found = find_query(query)
-    if found is None:
+    found = None if text else find_query(query)
+    if found is None and not text:
         raise SystemExit(f"no catalogue query {query!r}")
     raw = output or Path(tempfile.mkdtemp(prefix="homs-kg-pyspy-")) / "stacks.txt"
     server = homs_kg_server(
@@ -166,7 +170,7 @@ def main(
         str(max(clients, 4)),
         *shlex.split(homs_kg_args),
     )
-    request = Request.sparql("/sparql", found.text)
+    request = Request.sparql("/sparql", text or found.text)
     server.start()
     try:
         spying = spy(server.process.pid, raw, rate, seconds)

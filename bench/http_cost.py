@@ -1,0 +1,154 @@
+"""The HTTP layer's cost: light and engine-bound queries, homs-kg beside Oxigraph's server.
+
+    python bench/http_cost.py --data-dir DIR [--clients 16] [--duration 5] [--rounds 3]
+                              [--homs-kg-args "--http-processes 2"]
+
+In one run, on the same data (the live build of ``DIR``, also loaded by ``oxigraph load`` into a
+fresh folder), each server is started alone, in turn, for ``--rounds`` rounds: ``homs-kg serve``
+with the result cache off (every request evaluated), ``homs-kg serve`` with it on, and
+``oxigraph serve-read-only --union-default-graph``. On each, a closed loop of N clients (the
+benchmark's: keep-alive http.client connections, POST form, SPARQL JSON; bench/loops.py) runs
+each query for ``--duration`` seconds. Only 200 answers count; the per-client limit is raised to
+the number of clients so that none is refused with 429. The queries:
+
+- light: a one-pattern lookup, ``SELECT ?l WHERE { <base/resource/homs> rdfs:label ?l }`` (2 rows,
+  0.1 ms of engine time): what a page or a link-traversal client sends many of;
+- engine-bound: the quads counted per type of their subject (66 rows, about 14 ms of engine time
+  on the article, well under the 0.5 s short-query budget even on a loaded machine),
+  where the engine, not HTTP, is the time.
+
+It prints each loop as it ends and then the medians of the rounds, with the ratios to Oxigraph's
+server and the machine's load average (uptime) before each round: the machine may be shared.
+Run by hand; it is not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+if not __package__:  # run as bench/http_cost.py: bench/ and tests/ are packages
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from bench.commands import oxigraph_cli
+from bench.loops import Request, closed_loop
+from bench.servers import SERVE_OPTIONS, Server, homs_kg_server, oxigraph_server
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+ENGINE_BOUND = (
+    "SELECT ?t (COUNT(?s) AS ?n) WHERE { ?s a ?t . ?s ?p ?o } GROUP BY ?t ORDER BY DESC(?n)"
+)
+
+
+def queries(base_iri: str) -> dict[str, str]:
+    light = f"SELECT ?l WHERE {{ <{base_iri}resource/homs> <{RDFS_LABEL}> ?l }}"
+    return {"light lookup": light, "engine-bound": ENGINE_BOUND}
+
+
+def live_build(data_dir: Path) -> Path:
+    return data_dir / os.readlink(data_dir / "current")
+
+
+def oxigraph_copy(data_dir: Path, work: Path) -> Path:
+    """The live build's N-Quads dump loaded by ``oxigraph load`` into a folder of its own."""
+    store = live_build(data_dir)
+    nquads = store.with_name(store.name + ".dumps") / "homs-kg.nq.gz"
+    plain = work / "homs-kg.nq"
+    subprocess.run(f"gunzip -c {shlex.quote(str(nquads))} > {shlex.quote(str(plain))}",
+                   shell=True, check=True)  # fmt: skip
+    folder = work / "oxigraph"
+    subprocess.run([oxigraph_cli(), "load", "--location", str(folder), "--file", str(plain)],
+                   check=True, capture_output=True)  # fmt: skip
+    return folder
+
+
+def load_average() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.2f}/{five:.2f}"
+
+
+def measure(server: Server, texts: dict[str, str], clients: int, duration: float) -> dict:
+    """Each query's closed loop on the server (started for it, stopped after)."""
+    server.start()
+    figures = {}
+    try:
+        for name, text in texts.items():
+            request = Request.sparql(server.path, text)
+            closed_loop(server.port, request, clients, 1, 60, server.process.pid)  # warm-up
+            loop = closed_loop(server.port, request, clients, duration, 60, server.process.pid)
+            figures[name] = loop
+            print(
+                f"  {server.name:22} {name:14} {loop['throughput']:9.1f}/s  p50 "
+                f"{loop['p50_ms']:7.2f} ms  p99 {loop['p99_ms']:7.2f} ms  server cores "
+                f"{loop['server_cpu_share']:.2f}  client cores {loop['client_cpu_share']:.2f}  "
+                f"others {loop['others_cpu_share']:.2f}  errors {loop['error_kinds'] or 0}",
+                flush=True,
+            )
+    finally:
+        server.stop()
+    return figures
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", type=click.Path(path_type=Path, exists=True), required=True)
+@click.option("--clients", type=int, default=16, show_default=True)
+@click.option("--duration", type=float, default=5.0, show_default=True, help="seconds per loop")
+@click.option("--rounds", type=int, default=3, show_default=True, help="the median is reported")
+@click.option("--homs-kg-args", default="", help="extra options for both homs-kg servers")
+@click.option("--base-iri", default="http://127.0.0.1:8000/", show_default=True,
+              help="the build's base IRI (the light lookup's subject)")  # fmt: skip
+def main(
+    data_dir: Path, clients: int, duration: float, rounds: int, homs_kg_args: str, base_iri: str
+) -> None:
+    """Light and engine-bound queries: homs-kg (uncached, cached) beside Oxigraph's server."""
+    work = Path(tempfile.mkdtemp(prefix="homs-kg-http-cost-"))
+    logs = work / "logs"
+    logs.mkdir()
+    oxigraph_dir = oxigraph_copy(data_dir, work)
+    texts = queries(base_iri)
+    common = [*SERVE_OPTIONS, "--data-dir", str(data_dir), "--client-concurrency", str(clients),
+              *shlex.split(homs_kg_args)]  # fmt: skip
+    servers = {
+        "homs-kg uncached": ["--result-cache-mb", "0"],
+        "homs-kg cached": [],
+        "oxigraph": None,
+    }
+    results: dict[str, dict[str, list[float]]] = {s: {q: [] for q in texts} for s in servers}
+    loads = []
+    print(f"{clients} clients, {duration:g} s per loop, {rounds} rounds; logs in {logs}")
+    for number in range(1, rounds + 1):
+        loads.append(load_average())
+        print(f"round {number} (load average 1/5 min: {loads[-1]})", flush=True)
+        for name, options in servers.items():
+            log = logs / f"{name}-{number}.log"
+            if options is None:
+                server = oxigraph_server(name, log, "serve-read-only", "--location",
+                                         str(oxigraph_dir), "--union-default-graph")  # fmt: skip
+            else:
+                server = homs_kg_server(name, log, *common, *options)
+            for query, loop in measure(server, texts, clients, duration).items():
+                results[name][query].append(loop["throughput"])
+            time.sleep(1)
+    print(f"\nmedian of {rounds} rounds, answers/s ({clients} clients; load averages {loads}):")
+    print(f"| query | {' | '.join(servers)} | uncached / oxigraph | cached / oxigraph |")
+    print(f"|---|{'---|' * len(servers)}---|---|")
+    for query in texts:
+        medians = {name: statistics.median(results[name][query]) for name in servers}
+        ox = medians["oxigraph"] or float("nan")
+        cells = " | ".join(f"{medians[name]:,.0f}" for name in servers)
+        print(
+            f"| {query} | {cells} | {medians['homs-kg uncached'] / ox:.3f} x | "
+            f"{medians['homs-kg cached'] / ox:.3f} x |"
+        )
+
+
+if __name__ == "__main__":
+    main()
