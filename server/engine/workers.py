@@ -18,6 +18,7 @@ import itertools
 import logging
 import multiprocessing
 import os
+import pickle
 import queue
 import threading
 import time
@@ -56,6 +57,13 @@ CONTEXT.set_forkserver_preload(["homs_kg.server.engine.workers"])
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 log = logging.getLogger("homs_kg.workers")
+
+
+def send(connection: Connection, message: object) -> None:
+    """``connection.send`` without multiprocessing's ForkingPickler, which copies the copyreg
+    dispatch table for every message: the messages here are plain dataclasses, bytes and
+    strings, which need none of its reducers (``recv`` unpickles them as before)."""
+    connection.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
 
 
 @dataclass(frozen=True)
@@ -111,14 +119,14 @@ def worker_main(connection: Connection, data_dir: str, max_rows: int,
             reply = evaluate(store, assignment.job, setting)
         except Exception as error:
             reply = QueryReply(500, f"internal error: {type(error).__name__}: {error}")
-        connection.send(replace(reply, build_id=info.build_id if info else ""))
+        send(connection, replace(reply, build_id=info.build_id if info else ""))
 
 
 def relay_through(connection: Connection):
     """SERVICE requests go to the pool, which answers them (see WorkerPool.service_calls)."""
 
     def call(requests: list[ServiceRequest], deadline: float) -> list[ServiceAnswer]:
-        connection.send(ServiceCalls(requests))
+        send(connection, ServiceCalls(requests))
         return connection.recv()
 
     return call
@@ -196,7 +204,7 @@ class WorkerPool:
         deadline = started + self.limits.timeout
         worker.spool_path = str(self.spool / f"{next(self.job_numbers)}.result")
         try:
-            worker.connection.send(Assignment(job, deadline, worker.spool_path))
+            send(worker.connection, Assignment(job, deadline, worker.spool_path))
             # the short-query budget counts from the start of evaluation, not of the wait
             fast = min(time.monotonic() + self.limits.fast_seconds, deadline)
             reply = self._wait(worker, fast, deadline)
@@ -242,7 +250,7 @@ class WorkerPool:
             if worker.connection.poll(min(remaining, 0.05)):
                 message = worker.connection.recv()
                 if isinstance(message, ServiceCalls):
-                    worker.connection.send(call_services(message.requests, self.policy, deadline))
+                    send(worker.connection, call_services(message.requests, self.policy, deadline))
                     continue
                 return message
             if worker.resident_bytes() > self.limits.memory_bytes:
