@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import Flask, Request, Response, g, request
@@ -11,7 +12,7 @@ from werkzeug.routing import MapAdapter
 
 from homs_kg.server.catalogue.query_ui import ui
 from homs_kg.server.catalogue.views import catalogue
-from homs_kg.server.engine.workers import Limits
+from homs_kg.server.engine.workers import Limits, LongSlots
 from homs_kg.server.linked_data.views import linked_data
 from homs_kg.server.pages.views import pages
 from homs_kg.server.search.labels import search_blueprint
@@ -71,16 +72,28 @@ class PublicAddressFlask(Flask):
         return adapter
 
 
-def create_app(config: ServerConfig | None = None, store: SparqlStore | None = None) -> Flask:
-    """The WSGI application over ``store`` (by default the embedded store of the data dir)."""
+@dataclass(frozen=True)
+class SharedLimits:
+    """The limits that several HTTP processes hold together (made before they are forked)."""
+
+    client_limiter: ClientLimiter
+    long_slots: LongSlots
+
+
+def create_app(config: ServerConfig | None = None, store: SparqlStore | None = None,
+               shared: SharedLimits | None = None) -> Flask:  # fmt: skip
+    """The WSGI application over ``store`` (by default the embedded store of the data dir);
+    ``shared``: the limits it holds with the other HTTP processes, if any."""
     config = config or ServerConfig()
+    limiter = shared.client_limiter if shared else ClientLimiter(config.client_concurrency)
     app = PublicAddressFlask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     app.extensions["homs_kg"] = {
         "config": config,
-        "store": store or open_store(config),
-        # One per app: /sparql, /search and /reconcile all count against a client's slots.
-        "client_limiter": ClientLimiter(config.client_concurrency),
+        "store": store or open_store(config, shared.long_slots if shared else None),
+        # One per app (or one for all the processes): /sparql, /search and /reconcile all count
+        # against a client's slots.
+        "client_limiter": limiter,
         "build_cache": BuildCache(),
     }
     register_error_handlers(app)
@@ -100,7 +113,7 @@ def create_app(config: ServerConfig | None = None, store: SparqlStore | None = N
     return app
 
 
-def open_store(config: ServerConfig) -> SparqlStore:
+def open_store(config: ServerConfig, long_slots: LongSlots | None = None) -> SparqlStore:
     """The store the configuration names: a remote SPARQL store, or the embedded one."""
     store: SparqlStore
     if config.store:
@@ -110,7 +123,8 @@ def open_store(config: ServerConfig) -> SparqlStore:
         limits = Limits(config.timeout, config.max_rows, config.worker_memory_mb * 2**20,
                         long_queries=config.long_queries,
                         spool_bytes=config.spool_mb * 2**20)  # fmt: skip
-        store = EmbeddedStore(config.data_dir, config.query_workers, limits, config.service_policy)
+        store = EmbeddedStore(config.data_dir, config.query_workers, limits, config.service_policy,
+                              long_slots)  # fmt: skip
     return with_result_cache(store, config.result_cache_mb, config.service_cache_seconds)
 
 

@@ -73,6 +73,14 @@ class ServerConfig:
         30.0, "Per-query time limit in seconds; a query still running then is ended and refused."
     )
     threads: int = setting(8, "HTTP worker threads of the WSGI server.")
+    http_processes: int = setting(
+        1,
+        "HTTP server processes sharing the port, each with its threads and its share of the "
+        "query workers, result cache and spool; the per-client limits and --long-queries hold "
+        "across them (2 on a machine of 2 or more cores: one process's requests run under one "
+        "interpreter lock).",
+        click.IntRange(1, 64),
+    )
     query_workers: int = setting(
         2, "Query evaluation processes (each can be ended at the time limit)."
     )

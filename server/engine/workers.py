@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Protocol
 
 from pyoxigraph import Store
 
@@ -74,6 +75,14 @@ class Limits:
     fast_seconds: float = 0.5  # a query running longer leaves the ready workers to new queries
     long_queries: int = 4  # queries allowed to run past fast_seconds at once
     spool_bytes: int = 2**30  # results waiting to be sent, all queries together
+
+
+class LongSlots(Protocol):
+    """A semaphore: threading's, or multiprocessing's when HTTP processes share the count."""
+
+    def acquire(self, block: bool = True, /) -> bool: ...
+
+    def release(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -174,7 +183,8 @@ class WorkerPool:
     or if the results waiting to be sent pass the spool's limit.
     """
 
-    def __init__(self, data_dir: Path, size: int, limits: Limits, policy: ServicePolicy) -> None:
+    def __init__(self, data_dir: Path, size: int, limits: Limits, policy: ServicePolicy,
+                 long_slots: LongSlots | None = None) -> None:  # fmt: skip
         self.data_dir = data_dir
         self.policy = policy
         self.limits = limits
@@ -183,7 +193,8 @@ class WorkerPool:
         self.job_numbers = itertools.count()
         self.idle: queue.Queue[Worker] = queue.Queue()
         self.lock = threading.Lock()
-        self.long_slots = threading.BoundedSemaphore(limits.long_queries)
+        # shared by the pools of several HTTP processes when they are given one
+        self.long_slots = long_slots or threading.BoundedSemaphore(limits.long_queries)
         self.workers: list[Worker] = []
         for _ in range(size):
             self._add_worker()
@@ -221,7 +232,7 @@ class WorkerPool:
         return self._run_long(worker, deadline)
 
     def _run_long(self, worker: Worker, deadline: float) -> QueryReply:
-        if not self.long_slots.acquire(blocking=False):
+        if not self.long_slots.acquire(False):  # threading calls it blocking, multiprocessing block
             self._retire(worker, replace=True)
             raise Busy
         try:

@@ -9,7 +9,7 @@ from homs_kg.graph.dumps import DUMPS
 from homs_kg.graph.store import build_time, current_store, dumps_path
 from homs_kg.server.engine.evaluation import QueryJob, QueryReply
 from homs_kg.server.engine.federation.calls import ServicePolicy
-from homs_kg.server.engine.workers import Limits, WorkerPool
+from homs_kg.server.engine.workers import Limits, LongSlots, WorkerPool
 
 EPOCH = datetime.datetime.fromtimestamp(0, datetime.UTC)
 
@@ -17,10 +17,11 @@ EPOCH = datetime.datetime.fromtimestamp(0, datetime.UTC)
 class EmbeddedStore:
     """The on-disk Oxigraph store of a data directory, queried through worker processes."""
 
-    def __init__(self, data_dir: Path, workers: int, limits: Limits, policy: ServicePolicy) -> None:
+    def __init__(self, data_dir: Path, workers: int, limits: Limits, policy: ServicePolicy,
+                 long_slots: LongSlots | None = None) -> None:  # fmt: skip
         current_store(data_dir)  # fail early, with StoreMissing, when nothing was built
         self.data_dir = data_dir
-        self.pool = WorkerPool(data_dir, workers, limits, policy)
+        self.pool = WorkerPool(data_dir, workers, limits, policy, long_slots)
 
     def run(self, job: QueryJob) -> QueryReply:
         return self.pool.run(job)

@@ -15,6 +15,7 @@ import logging
 import socket
 import struct
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from waitress.adjustments import Adjustments
@@ -22,8 +23,10 @@ from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import TcpWSGIServer
 from waitress.task import ThreadedTaskDispatcher
+from werkzeug.exceptions import TooManyRequests
 
 from homs_kg.server.settings import SETTINGS
+from homs_kg.server.web.client_limits import ClientLimiter
 
 log = logging.getLogger("homs_kg.http")
 
@@ -78,7 +81,15 @@ class LimitedChannel(HTTPChannel):
         # since when a request's headers are awaited (the connection's opening for the first one)
         self.header_clock: float | None = time.monotonic()
         self.blocked_since: float | None = None  # since when the client has taken no byte
+        # the connection's place in the per-address count shared by several HTTP processes
+        self.address_release = server.take_accepted(sock)
         super().__init__(server, sock, addr, adj, map)
+
+    def del_channel(self, map: dict | None = None) -> None:
+        super().del_channel(map)
+        if self.address_release is not None:
+            self.address_release()
+            self.address_release = None
 
     def send(self, data: bytes, do_close: bool = True) -> int:
         sent = super().send(data, do_close=do_close)
@@ -147,16 +158,43 @@ class LimitedServer(TcpWSGIServer):
 
     channel_class = LimitedChannel
 
-    def __init__(self, application: object, limits: ConnectionLimits, **kwargs: object) -> None:
+    def __init__(
+        self,
+        application: object,
+        limits: ConnectionLimits,
+        shared_connections: ClientLimiter | None = None,
+        **kwargs: object,
+    ) -> None:
         self.limits = limits
+        # with several HTTP processes: the connections of each address in all of them
+        self.shared_connections = shared_connections
+        self.accepted: tuple[socket.socket, Callable[[], None]] | None = None
         super().__init__(application, **kwargs)
 
     def accept(self) -> tuple[socket.socket, tuple] | None:
+        if self.accepted is not None:  # accepted, but no channel was made of it
+            self.accepted[1]()
+            self.accepted = None
         pair = super().accept()
-        if pair is not None and self.at_address_cap(pair[1][0]):
+        if pair is None:
+            return None
+        if self.shared_connections is not None and self.limits.client_connections > 0:
+            try:
+                self.accepted = (pair[0], self.shared_connections.acquire(pair[1][0]))
+            except TooManyRequests:
+                pair[0].close()
+                return None
+        elif self.at_address_cap(pair[1][0]):
             pair[0].close()
             return None
         return pair
+
+    def take_accepted(self, sock: socket.socket) -> Callable[[], None] | None:
+        """The release of the shared count taken when ``sock`` was accepted, if any."""
+        if self.accepted is None or self.accepted[0] is not sock:
+            return None
+        release, self.accepted = self.accepted[1], None
+        return release
 
     def at_address_cap(self, host: str) -> bool:
         cap = self.limits.client_connections
@@ -180,10 +218,18 @@ class LimitedServer(TcpWSGIServer):
                 channel.time_out_request(self.limits.header_timeout)
 
 
+def socket_info(listening: socket.socket) -> tuple:
+    return (listening.family, listening.type, listening.proto, listening.getsockname())
+
+
 def create_server(
-    application: object, limits: ConnectionLimits, **adjustments: object
+    application: object,
+    limits: ConnectionLimits,
+    shared_connections: ClientLimiter | None = None,
+    **adjustments: object,
 ) -> LimitedServer:
-    """The server on every address the adjustments name (as waitress.create_server, for TCP)."""
+    """The server on every address the adjustments name (as waitress.create_server, for TCP),
+    or on the listening ``sockets`` given (bound by the process that forked this one)."""
     adj = Adjustments(
         **adjustments,
         connection_limit=limits.max_connections,
@@ -193,10 +239,23 @@ def create_server(
     sockets: dict = {}
     dispatcher = ThreadedTaskDispatcher()
     dispatcher.set_thread_count(adj.threads)
-    servers = [
-        LimitedServer(
-            application, limits, map=sockets, dispatcher=dispatcher, adj=adj, sockinfo=info
-        )
-        for info in adj.listen
-    ]
+    common = {"map": sockets, "dispatcher": dispatcher, "adj": adj}
+    if adj.sockets:
+        servers = [
+            LimitedServer(
+                application,
+                limits,
+                shared_connections,
+                _sock=listening,
+                bind_socket=False,
+                sockinfo=socket_info(listening),
+                **common,
+            )
+            for listening in adj.sockets
+        ]
+    else:
+        servers = [
+            LimitedServer(application, limits, shared_connections, sockinfo=info, **common)
+            for info in adj.listen
+        ]
     return servers[0]  # its run() serves the shared socket map, so every listening socket
