@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from flask import Flask, Request, Response, g, request
 from werkzeug.routing import MapAdapter
@@ -67,9 +68,14 @@ class PublicAddressFlask(Flask):
     def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
         adapter = super().create_url_adapter(request)
         if adapter is not None and request is not None:
-            public = urlsplit(self.extensions["homs_kg"]["config"].base_iri)
+            public = public_address(self.extensions["homs_kg"]["config"].base_iri)
             adapter.url_scheme, adapter.server_name = public.scheme, public.netloc
         return adapter
+
+
+@functools.lru_cache(maxsize=8)
+def public_address(base_iri: str) -> SplitResult:
+    return urlsplit(base_iri)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ and the ``format=`` parameter, over the media types pyoxigraph serialises."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
@@ -176,12 +177,26 @@ def kind_of_form(form: str) -> str:
     return "graph" if form in ("CONSTRUCT", "DESCRIBE") else "solutions"
 
 
+CACHED_HEADER_CHARS = 512  # longer format= or Accept values are negotiated afresh, not kept
+
+
 def choose_format(name: str | None, accept: str | None, kind: str) -> Format | None:
     """The format a request asks for (``format=`` first, else its Accept header) among those
-    offered for ``kind``; None when none of them is acceptable."""
+    offered for ``kind``; None when none of them is acceptable. Asked twice a query (before
+    evaluation and by the worker), with the same few headers again and again: the choice for
+    short ones is kept."""
+    if len(name or "") + len(accept or "") <= CACHED_HEADER_CHARS:
+        return remembered_choice(name, accept, kind)
+    return choice(name, accept, kind)
+
+
+def choice(name: str | None, accept: str | None, kind: str) -> Format | None:
     offered = offered_for(kind)
     chosen = format_by_name(name, kind) if name else negotiate(accept, offered)
     return chosen if chosen in offered else None
+
+
+remembered_choice = functools.lru_cache(maxsize=256)(choice)
 
 
 def unacceptable(kind: str) -> str:

@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import select
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -150,6 +151,13 @@ class Worker:
         self.process.start()
         child.close()
         self.spool_path = ""  # the file of the job it is running
+        # Connection.poll makes a selector for every call; one poll object serves every wait
+        self.poller = select.poll()
+        self.poller.register(self.connection.fileno(), select.POLLIN)
+
+    def replied(self, timeout: float) -> bool:
+        """Whether a message (or the end of the pipe) is waiting, within ``timeout`` seconds."""
+        return bool(self.poller.poll(max(timeout, 0) * 1000))
 
     def resident_bytes(self) -> int:
         """The worker's resident memory (Linux /proc), 0 when it cannot be read."""
@@ -258,7 +266,7 @@ class WorkerPool:
         """The worker's reply, or None at ``until``; its SERVICE requests are answered meanwhile.
         QueryTooLarge past the memory limit, SpoolFull past the spool's."""
         while (remaining := until - time.monotonic()) > 0:
-            if worker.connection.poll(min(remaining, 0.05)):
+            if worker.replied(min(remaining, 0.05)):
                 message = worker.connection.recv()
                 if isinstance(message, ServiceCalls):
                     send(worker.connection, call_services(message.requests, self.policy, deadline))
