@@ -44,7 +44,7 @@ def test_events_misspelled_as_event_is_refused_with_the_key_named(corpus_copy: P
     edit(corpus_copy, "\nevents:\n", "\nevent:\n")
     assert errors_of(corpus_copy) == [
         f"{ANNOTATIONS}:376: event: unknown key 'event'; did you mean 'events'? "
-        "(allowed here: candidates, entities, events, relations, source)"
+        "(allowed here: candidates, corrections, entities, events, relations, source)"
     ]
 
 
@@ -58,7 +58,7 @@ def test_a_misspelled_wikidata_key_suggests_the_right_one(corpus_copy: Path) -> 
 
 
 def test_two_mistakes_in_one_file_are_reported_together_in_line_order(corpus_copy: Path) -> None:
-    edit(corpus_copy, "type: SitInDispersal", "type: SitIn")
+    edit(corpus_copy, "type: SitInDispersal", "type: SitInDisperal")
     edit(corpus_copy, "    wikidata: [Q131301]", "    wikidta: [Q131301]")
     errors = errors_of(corpus_copy)
     assert [error.split(": ", 2)[:2] for error in errors] == [
