@@ -43,7 +43,7 @@ def errors_of(corpus: Path) -> list[str]:
 def test_events_misspelled_as_event_is_refused_with_the_key_named(corpus_copy: Path) -> None:
     edit(corpus_copy, "\nevents:\n", "\nevent:\n")
     assert errors_of(corpus_copy) == [
-        f"{ANNOTATIONS}:376: event: unknown key 'event'; did you mean 'events'? "
+        f"{ANNOTATIONS}:432: event: unknown key 'event'; did you mean 'events'? "
         "(allowed here: candidates, corrections, entities, events, relations, source)"
     ]
 
@@ -63,7 +63,7 @@ def test_two_mistakes_in_one_file_are_reported_together_in_line_order(corpus_cop
     errors = errors_of(corpus_copy)
     assert [error.split(": ", 2)[:2] for error in errors] == [
         [f"{ANNOTATIONS}:100", "entities[homs].wikidta"],
-        [f"{ANNOTATIONS}:415", "events[clock-square-sit-in-dispersal-2011].type"],
+        [f"{ANNOTATIONS}:492", "events[clock-square-sit-in-dispersal-2011].type"],
     ]
     assert "did you mean 'SitInDispersal'?" in errors[1]
 
@@ -137,7 +137,7 @@ def test_malformed_yaml_is_located_by_its_line(corpus_copy: Path) -> None:
 
 def test_semantic_errors_of_several_entries_come_in_one_run(corpus_copy: Path) -> None:
     edit(corpus_copy, "قتل فيها 340 شخصا", "قتل فيها 350 شخصا")
-    edit(corpus_copy, "places: [clock-square]", "places: [clock-tower]")
+    edit(corpus_copy, "places: [clock-square]\n    about:", "places: [clock-tower]\n    about:")
     errors = errors_of(corpus_copy)
     assert len(errors) == 2
     assert "'clock-tower' is not an annotated entity" in errors[0]
@@ -149,7 +149,7 @@ def test_an_annotation_error_is_located_by_file_and_line(corpus_copy: Path) -> N
     with pytest.raises(AnnotationError) as raised:
         check(BASE, [corpus_copy])
     assert raised.value.location.endswith(
-        f"{ANNOTATIONS}:455: events[khalidiya-massacre-2012].when"
+        f"{ANNOTATIONS}:541: events[khalidiya-massacre-2012].when"
     )
 
 
