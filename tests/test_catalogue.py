@@ -11,6 +11,9 @@ from pyoxigraph import Store
 from homs_kg.graph.resources import queries_dir
 
 RES = "http://127.0.0.1:8000/resource/"
+OLD_CITY_AGREEMENT = (
+    "UN-sponsored agreement for the remaining opposition fighters to withdraw from the Old City"
+)
 
 
 @pytest.fixture(scope="module")
@@ -219,3 +222,94 @@ def test_characterisations(run) -> None:
         "quote": "والزعيم اليساري، رياض الترك",
     } in rows
     assert len({r["person"] for r in rows}) == 10
+
+
+def test_what_led_to_what(run) -> None:
+    rows = run("what-led-to-what")
+    assert [(r["effect"], r["link"], r["cause"], r.get("connective")) for r in rows] == [
+        ("A broad security-forces offensive fails: outcome failure", "caused by",
+         "Reinforcements for the opposition forces arrive from the al-Qusayr area", "بعد"),
+        ("Disputes emerge in the ranks of the opposition fighters", "caused by",
+         OLD_CITY_AGREEMENT, "ادى الاتفاق الى"),
+        ("Evacuation of all fighters from al-Waer", "result of",
+         "Russian-sponsored agreement to evacuate al-Waer", None),
+        ("Government forces retake Khalidiya", "result of",
+         "A new government campaign to retake Khalidiya", None),
+        ("Homs called 'city of Ibn al-Walid'", "caused by",
+         "Shrine of Khalid ibn al-Walid: located in Homs", "ولهذا السبب"),
+        ("Hundreds of the gunmen agree to settle their status", "result of",
+         "Russian-sponsored agreement to evacuate al-Waer", None),
+        ("Killing of Marie Colvin and Rémi Ochlik", "caused by",
+         "Month-long bombardment of Baba Amr", "جراء"),
+        ("Most of Baba Amr is destroyed", "caused by", "Month-long bombardment of Baba Amr",
+         "ادى الى"),
+        ("The 2015 agreement on evacuating al-Waer", "result of",
+         "Negotiations on evacuating al-Waer", None),
+        ("The Red Crescent evacuates 1,400 civilians from the Old City", "result of",
+         "A temporary ceasefire to let civilians leave the Old City", None),
+        ("The government takes control of every neighbourhood of Homs", "result of",
+         "Russian-sponsored agreement to evacuate al-Waer", None),
+        ("The opposition is forced to withdraw from Baba Amr", "result of",
+         "Month-long bombardment of Baba Amr", "واجبر"),
+        ("The whole city is under government control", "caused by",
+         "Last opposition fighters and their families leave al-Waer", "بخروج"),
+    ]  # fmt: skip
+    connected = [r for r in rows if "connective" in r]
+    assert all(r["connective"] in r["quote"] for r in connected)
+
+
+def test_conditions_under_siege(run) -> None:
+    rows = run("conditions-under-siege")
+    old_city = "About 3,000 civilians under siege in the Old City"
+    assert [
+        (r["siege"], r["place"], r.get("besieged"), r["condition"], r["kind"], r.get("extent"),
+         r.get("date"), r["quote"])
+        for r in rows
+    ] == [
+        (old_city, "Old City of Homs", "حوالي 3 آلاف مدني",
+         "Air and artillery bombardment of the Old City", "bombardment", None, "2012",
+         "مع استمرار القصف الجوي والمدفعي منذ اواسط 2012"),
+        (old_city, "Old City of Homs", "حوالي 3 آلاف مدني",
+         "A total lack of basic supplies such as medicine and food in the Old City", "shortage",
+         "total", "2014-01", "وانعدام تام للامدادات الاساسية مثل الدواء والغذاء"),
+        (old_city, "Old City of Homs", "حوالي 3 آلاف مدني", "a stifling siege",
+         "the text's words for the siege", None, None, "وسط حصار خانق"),
+        ("Siege of al-Waer", "al-Waer", None, "The shelling of al-Waer", "bombardment", None,
+         None, "مقابل رفع الحصار عنه ووقف القصف"),
+    ]  # fmt: skip
+
+
+def test_agreement_terms(run) -> None:
+    rows = run("agreement-terms")
+    attempts = "Failed attempts at an agreement for the fighters to leave al-Waer"
+    leave = "the fighters leave the neighbourhood"
+    assert [
+        (r["agreement"], r.get("date"), r.get("outcome"), r["term"], r.get("inExchangeFor"),
+         r.get("about"))
+        for r in rows
+    ] == [
+        ("A temporary ceasefire to let civilians leave the Old City", "2014-02", None,
+         "a temporary ceasefire", None, None),
+        (OLD_CITY_AGREEMENT, "2014-03", None,
+         "the opposition fighters who remain in the Old City withdraw from it", None, None),
+        (attempts, "2015", "failure", leave, "the shelling stops", None),
+        (attempts, "2015", "failure", leave, "the siege of the neighbourhood is lifted", None),
+        (attempts, "2015", "failure", "the shelling stops", None, "The shelling of al-Waer"),
+        (attempts, "2015", "failure", "the siege of the neighbourhood is lifted", None,
+         "Siege of al-Waer"),
+        ("Russian-sponsored agreement to evacuate al-Waer", "2017-03", None,
+         "the neighbourhood is emptied of all gunmen, who are moved to areas under opposition "
+         "control", None, "Evacuation of all fighters from al-Waer"),
+    ]  # fmt: skip
+    assert all(r["termAr"] and r["quote"] for r in rows)
+
+
+def test_attributed_wording(run) -> None:
+    rows = run("attributed-wording")
+    assert [(r["named"], r["arabic"], r["usedBy"], r.get("formerly")) for r in rows] == [
+        ("Hundreds of the gunmen agree to settle their status", "المصالحات", "Syrian government",
+         None),
+        ("The government declares Homs 'free of weapons and gunmen'", "خالية من السلاح والمسلحين",
+         "Syrian government", None),
+        ("Homs", "عاصمة الثورة", "Syrian opposition", "true"),
+    ]  # fmt: skip
