@@ -298,6 +298,10 @@ def test_agreement_terms(run) -> None:
         (attempts, "2015", "failure", "the siege of the neighbourhood is lifted", None,
          "Siege of al-Waer"),
         ("Russian-sponsored agreement to evacuate al-Waer", "2017-03", None,
+         "the government's control over the city is restored, for the first time since the "
+         "beginning of the events in Syria", None,
+         "The government takes control of every neighbourhood of Homs"),
+        ("Russian-sponsored agreement to evacuate al-Waer", "2017-03", None,
          "the neighbourhood is emptied of all gunmen, who are moved to areas under opposition "
          "control", None, "Evacuation of all fighters from al-Waer"),
     ]  # fmt: skip

@@ -113,7 +113,7 @@ def test_every_position_selector_matches_its_quote(select, built: BuildReport) -
     rows = select("""SELECT ?exact ?start ?end WHERE { ?t oa:hasSelector ?q, ?p .
         ?q a oa:TextQuoteSelector ; oa:exact ?exact .
         ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }""")
-    assert len(rows) == 214
+    assert len(rows) == 216
     assert all(text[int(r["start"]) : int(r["end"])] == r["exact"] for r in rows)
 
 

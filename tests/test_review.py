@@ -38,7 +38,7 @@ def test_the_article_s_statements_per_kind(article: SourceReview) -> None:
     assert article.statements_per_kind() == {
         "entity": 77,
         "relation": 56,
-        "event": 65,
+        "event": 67,
         "date": 30,
         "count": 9,
     }
