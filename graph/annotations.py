@@ -29,6 +29,7 @@ class Cause:
     quote: str
     connective: str
     location: Location
+    of: str | None = None  # "outcome": the cause explains the event's outcome, not the event
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,9 @@ def _causes(item: LocatedMap, at: Location) -> tuple[Cause, ...]:
     for cause, line in _items(item, "caused_by"):
         kind = next(key for key in CAUSE_TARGETS if key in cause)
         where = _location(at.file, f"{at.entry}.caused_by[{cause[kind]}]", cause, line)
-        found.append(Cause(cause[kind], kind, cause["quote"], cause["connective"], where))
+        found.append(
+            Cause(cause[kind], kind, cause["quote"], cause["connective"], where, cause.get("of"))
+        )
     return tuple(found)
 
 

@@ -101,7 +101,7 @@ class EventWriter:
             for place in places:
                 self.out.add(node, self.hkg[predicate], self.out.iris.resource(place))
         if event.outcome:
-            self.out.add(node, self.hkg.outcome, self.hkg[event.outcome])
+            self.write_outcome(node, event, evidence)
         if event.extent:
             self.out.add(node, self.hkg.extent, self.hkg[event.extent])
         self.problems.attempt(self.write_participants, node, event, evidence)
@@ -113,6 +113,16 @@ class EventWriter:
         self.problems.attempt(self.write_links, node, event, evidence)
         self.write_claims(node, event)
 
+    def write_outcome(self, node: NamedNode, event: Event, evidence: NamedNode) -> None:
+        """The outcome; reified when the text states its cause ("failed after ...")."""
+        outcome = self.hkg[event.outcome]
+        if not any(cause.of == "outcome" for cause in event.caused_by):
+            self.out.add(node, self.hkg.outcome, outcome)
+            return
+        local = f"outcome-{kebab(event.outcome)}"
+        statement = self.evidence.statement(node, self.hkg.outcome, outcome, local)
+        self.out.add(statement, self.hkg.evidence, evidence)
+
     def write_claims(self, node: NamedNode, event: Event) -> None:
         """What the text says about the event beyond its parts: its wording, causes, purposes,
         terms and means of transport."""
@@ -120,7 +130,10 @@ class EventWriter:
         for description in event.characterisations:
             attempt(claims.description, node, event.id, description, "characterisedAs")
         for cause in event.caused_by:
-            attempt(claims.cause, node, event.id, cause)
+            subject = node
+            if cause.of == "outcome" and event.outcome:
+                subject = self.out.iris.resource(event.id, f"outcome-{kebab(event.outcome)}")
+            attempt(claims.cause, subject, event.id, cause)
         for kind, provisions in (("purpose", event.purposes), ("term", event.terms)):
             for provision in provisions:
                 attempt(claims.provision, node, event.id, provision, kind)

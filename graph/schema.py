@@ -184,6 +184,7 @@ def _cause() -> dict:
         ["quote", "connective"],
         {
             **target,
+            "of": _enum(("outcome",), "outcome: the cause explains the event's stated outcome"),
             "quote": QUOTE,
             "connective": {**QUOTE, "description": "the text's causal words, inside the quote"},
         },
