@@ -279,8 +279,8 @@ def test_conditions_under_siege(run) -> None:
     ]  # fmt: skip
 
 
-def test_agreement_terms(run) -> None:
-    rows = run("agreement-terms")
+def test_terms_of_agreements(run) -> None:
+    rows = run("terms-of-agreements")
     attempts = "Failed attempts at an agreement for the fighters to leave al-Waer"
     leave = "the fighters leave the neighbourhood"
     assert [
