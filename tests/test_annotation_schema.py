@@ -70,8 +70,8 @@ def test_two_mistakes_in_one_file_are_reported_together_in_line_order(corpus_cop
 
 def test_mistakes_in_two_files_are_reported_by_file(corpus_copy: Path) -> None:
     edit(corpus_copy, "published: 2017-05-21", "published: 21 May 2017", METADATA)
-    edit(corpus_copy, "participants: [[government-forces, perpetrator]]\n  - id: khalidiya",
-         "participants: [[government-forces, perpetrater]]\n  - id: khalidiya")  # fmt: skip
+    edit(corpus_copy, "participants: [[government-forces, perpetrator]]\n    characterisations:",
+         "participants: [[government-forces, perpetrater]]\n    characterisations:")  # fmt: skip
     errors = errors_of(corpus_copy)
     assert [error.split(":", 1)[0] for error in errors] == [ANNOTATIONS, METADATA]
     assert "'perpetrater' is not a participant role; did you mean 'perpetrator'?" in errors[0]
@@ -149,7 +149,7 @@ def test_an_annotation_error_is_located_by_file_and_line(corpus_copy: Path) -> N
     with pytest.raises(AnnotationError) as raised:
         check(BASE, [corpus_copy])
     assert raised.value.location.endswith(
-        f"{ANNOTATIONS}:541: events[khalidiya-massacre-2012].when"
+        f"{ANNOTATIONS}:543: events[khalidiya-massacre-2012].when"
     )
 
 
