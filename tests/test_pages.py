@@ -442,6 +442,16 @@ def test_timeline_lists_every_event_in_time_order(live_server: LiveServer, selec
     answer = requests.get(live_server.url + twin, timeout=TIMEOUT).json()
     assert {b["e"]["value"] for b in answer["results"]["bindings"]} == {r["e"] for r in expected}
 
+def test_the_site_timeline_keeps_the_catalogue_timeline_order(
+    live_server: LiveServer, select
+) -> None:
+    """/-/timeline and queries/event-timeline.rq order the events by one rule."""
+    rows = Page(get(live_server, "/-/timeline").text).find_all("tbody")[0].find_all("tr")
+    shown = [r.find_all("td", class_="what")[0].find_all("a")[0].attrs["href"] for r in rows]
+    catalogue = (Path(__file__).parents[1] / "queries" / "event-timeline.rq").read_text()
+    ordered = dict.fromkeys("/page/" + r["event"].removeprefix(BASE) for r in select(catalogue))
+    assert shown == list(ordered)
+
 
 def test_browse_lists_every_instance_of_a_class(live_server: LiveServer, select) -> None:
     persons = page(live_server, "/-/browse/Person")

@@ -230,3 +230,40 @@ def test_a_catalogue_link_opens_its_query_in_the_ui(
         "return document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue()"
     )
     assert value.startswith("# title: The al-Waer story, end to end")
+
+
+def tab_count(driver: webdriver.Chrome) -> int:
+    return len(driver.find_elements(By.CSS_SELECTOR, ".yasgui .tab a span"))
+
+
+def test_a_catalogue_link_opened_twice_adds_no_tab(
+    live_server: LiveServer, public_browser: webdriver.Chrome
+) -> None:
+    page = requests.get(f"{live_server.url}/queries", timeout=30).text
+    start = page.index('href="/-/query?') + len('href="')
+    link = BASE.rstrip("/") + page[start : page.index('"', start)].replace("&amp;", "&")
+    driver, wait = public_browser, WebDriverWait(public_browser, TIMEOUT)
+    ready_ui = (By.CSS_SELECTOR, "#yasgui[data-ready=true]")
+    driver.get(link)
+    wait.until(ready.presence_of_element_located(ready_ui))
+    first = tab_count(driver)
+    driver.get(link)
+    wait.until(ready.presence_of_element_located(ready_ui))
+    assert tab_count(driver) == first
+    assert driver.current_url == BASE + "-/query"  # the link's parameters are not kept
+
+
+def test_arabic_result_cells_read_right_to_left(public_browser: webdriver.Chrome) -> None:
+    driver, wait = public_browser, WebDriverWait(public_browser, TIMEOUT)
+    driver.get(BASE + "sparql")
+    wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "#yasgui[data-ready=true]")))
+    wait.until(
+        ready.element_to_be_clickable((By.CSS_SELECTOR, ".tabPanel.active .yasqe_queryButton"))
+    ).click()
+    wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, ".tabPanel.active .yasr td")))
+    directions = driver.execute_script(
+        "return [...document.querySelectorAll('.tabPanel.active .yasr td')]"
+        ".filter(td => /[\\u0600-\\u06FF]/.test(td.textContent))"
+        ".map(td => getComputedStyle(td).direction)"
+    )
+    assert directions and set(directions) == {"rtl"}
