@@ -1,12 +1,20 @@
 """The HTTP layer's cost: light and engine-bound queries, homs-kg beside Oxigraph's server.
 
     python bench/http_cost.py --data-dir DIR [--clients 16] [--duration 5] [--rounds 3]
-                              [--homs-kg-args "--http-processes 2"]
+                              [--homs-kg-args "--http-processes 2"] [--before DIR]
 
 In one run, on the same data (the live build of ``DIR``, also loaded by ``oxigraph load`` into a
 fresh folder), each server is started alone, in turn, for ``--rounds`` rounds: ``homs-kg serve``
 with the result cache off (every request evaluated), ``homs-kg serve`` with it on, and
-``oxigraph serve-read-only --union-default-graph``. On each, a closed loop of N clients (the
+``oxigraph serve-read-only --union-default-graph``; with ``--before DIR``, also another version
+of homs-kg (uncached and cached), run from a copy of its code, so that a change is measured
+before and after in the same run::
+
+    mkdir -p /tmp/before/homs_kg && for d in graph server ontology queries; do
+      mkdir -p /tmp/before/homs_kg/$d; git archive COMMIT $d | tar -x -C /tmp/before/homs_kg/$d \
+        --strip-components=1; done
+
+On each, a closed loop of N clients (the
 benchmark's: keep-alive http.client connections, POST form, SPARQL JSON; bench/loops.py) runs
 each query for ``--duration`` seconds. Only 200 answers count; the per-client limit is raised to
 the number of clients so that none is refused with 429. The queries:
@@ -102,52 +110,61 @@ def measure(server: Server, texts: dict[str, str], clients: int, duration: float
 @click.option("--clients", type=int, default=16, show_default=True)
 @click.option("--duration", type=float, default=5.0, show_default=True, help="seconds per loop")
 @click.option("--rounds", type=int, default=3, show_default=True, help="the median is reported")
-@click.option("--homs-kg-args", default="", help="extra options for both homs-kg servers")
+@click.option("--homs-kg-args", default="", help="extra options for this version's homs-kg")
+@click.option(
+    "--before",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="a folder holding another version's homs_kg/ (see above), also measured",
+)
+@click.option("--before-args", default="", help="extra options for the --before version")
 @click.option("--base-iri", default="http://127.0.0.1:8000/", show_default=True,
               help="the build's base IRI (the light lookup's subject)")  # fmt: skip
-def main(
-    data_dir: Path, clients: int, duration: float, rounds: int, homs_kg_args: str, base_iri: str
-) -> None:
+def main(data_dir: Path, clients: int, duration: float, rounds: int, homs_kg_args: str,
+         before: Path | None, before_args: str, base_iri: str) -> None:  # fmt: skip
     """Light and engine-bound queries: homs-kg (uncached, cached) beside Oxigraph's server."""
     work = Path(tempfile.mkdtemp(prefix="homs-kg-http-cost-"))
     logs = work / "logs"
     logs.mkdir()
     oxigraph_dir = oxigraph_copy(data_dir, work)
     texts = queries(base_iri)
-    common = [*SERVE_OPTIONS, "--data-dir", str(data_dir), "--client-concurrency", str(clients),
-              *shlex.split(homs_kg_args)]  # fmt: skip
-    servers = {
-        "homs-kg uncached": ["--result-cache-mb", "0"],
-        "homs-kg cached": [],
-        "oxigraph": None,
-    }
+    common = [*SERVE_OPTIONS, "--data-dir", str(data_dir), "--client-concurrency", str(clients)]
+    this = shlex.split(homs_kg_args)
+    servers: dict[str, tuple[list[str], list[str]] | None] = {}
+    if before is not None:  # the same command, importing homs_kg from the copy first
+        old = ["env", f"PYTHONPATH={before.resolve()}"]
+        servers["before uncached"] = (old, [*shlex.split(before_args), "--result-cache-mb", "0"])
+        servers["before cached"] = (old, shlex.split(before_args))
+    servers["homs-kg uncached"] = ([], [*this, "--result-cache-mb", "0"])
+    servers["homs-kg cached"] = ([], this)
+    servers["oxigraph"] = None
     results: dict[str, dict[str, list[float]]] = {s: {q: [] for q in texts} for s in servers}
     loads = []
     print(f"{clients} clients, {duration:g} s per loop, {rounds} rounds; logs in {logs}")
     for number in range(1, rounds + 1):
         loads.append(load_average())
         print(f"round {number} (load average 1/5 min: {loads[-1]})", flush=True)
-        for name, options in servers.items():
+        for name, command in servers.items():
             log = logs / f"{name}-{number}.log"
-            if options is None:
+            if command is None:
                 server = oxigraph_server(name, log, "serve-read-only", "--location",
                                          str(oxigraph_dir), "--union-default-graph")  # fmt: skip
             else:
+                prefix, options = command
                 server = homs_kg_server(name, log, *common, *options)
+                server.command = [*prefix, *server.command]
             for query, loop in measure(server, texts, clients, duration).items():
                 results[name][query].append(loop["throughput"])
             time.sleep(1)
     print(f"\nmedian of {rounds} rounds, answers/s ({clients} clients; load averages {loads}):")
-    print(f"| query | {' | '.join(servers)} | uncached / oxigraph | cached / oxigraph |")
-    print(f"|---|{'---|' * len(servers)}---|---|")
+    ratios = [name for name in servers if name != "oxigraph"]
+    print(f"| query | {' | '.join(servers)} | {' | '.join(f'{n} / oxigraph' for n in ratios)} |")
+    print(f"|---|{'---|' * (len(servers) + len(ratios))}")
     for query in texts:
         medians = {name: statistics.median(results[name][query]) for name in servers}
         ox = medians["oxigraph"] or float("nan")
         cells = " | ".join(f"{medians[name]:,.0f}" for name in servers)
-        print(
-            f"| {query} | {cells} | {medians['homs-kg uncached'] / ox:.3f} x | "
-            f"{medians['homs-kg cached'] / ox:.3f} x |"
-        )
+        shares = " | ".join(f"{medians[name] / ox:.3f} x" for name in ratios)
+        print(f"| {query} | {cells} | {shares} |")
 
 
 if __name__ == "__main__":
