@@ -18,6 +18,7 @@ from werkzeug.exceptions import TooManyRequests
 
 from homs_kg.graph.build import BuildReport
 from homs_kg.server.web.client_limits import SharedClientLimiter
+from homs_kg.server.web.http_server import ConnectionBalance
 
 from .conftest import LiveServer
 
@@ -48,6 +49,18 @@ def test_the_shared_limiter_counts_a_client_in_every_process() -> None:
     assert limiter.running_count("127.0.0.5") == 1
     assert limiter.running_count("127.0.0.55") == 1
     limiter.acquire("x" * 300)()  # an address longer than a row's key is kept as its digest
+
+
+def test_a_process_ahead_by_two_connections_stops_accepting() -> None:
+    counts = [0, 0]
+    first, second = ConnectionBalance(counts, 0), ConnectionBalance(counts, 1)
+    closes = [first.opened(), first.opened()]
+    assert not first.may_accept() and second.may_accept()
+    second.opened()
+    assert first.may_accept()
+    closes[0]()
+    closes[0]()  # counted out once
+    assert counts == [1, 1]
 
 
 def http_processes(server: LiveServer) -> list[int]:
@@ -145,6 +158,22 @@ def two_processes(built: BuildReport, data_dir: Path) -> Iterator[LiveServer]:
     assert len(http_processes(server)) == 2
     yield server
     server.stop()
+
+
+def test_connections_are_spread_over_the_processes(two_processes: LiveServer) -> None:
+    """Six connections opened one after the other: each process accepts its share (its query
+    workers serve only its own connections)."""
+    connections = []
+    try:
+        for _ in range(6):
+            connections.append(connect(two_processes, "127.0.0.74", 30))
+            time.sleep(0.3)  # accepted, and counted, before the next one comes
+        held = owners(two_processes, connections)
+        assert None not in held
+        assert sorted(held.count(pid) for pid in set(held)) in ([3, 3], [2, 4])
+    finally:
+        for connection in connections:
+            connection.close()
 
 
 def test_a_clients_query_limit_holds_across_processes(two_processes: LiveServer) -> None:

@@ -14,8 +14,9 @@ import contextlib
 import logging
 import socket
 import struct
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from waitress.adjustments import Adjustments
@@ -152,6 +153,43 @@ class LimitedChannel(HTTPChannel):
         self.close_when_flushed = True
 
 
+class ConnectionBalance:
+    """The connections each of several HTTP processes holds, in memory they share: a process
+    watches the listening socket only while it holds no more than the others' least plus one, so
+    the clients (and their queries, for each process's own query workers) are spread over the
+    processes instead of going to whichever woke first."""
+
+    def __init__(self, counts: Sequence[int], index: int) -> None:
+        self.counts = counts  # a multiprocessing RawArray made before the processes were forked
+        self.index = index
+        self.lock = threading.Lock()  # this process writes only its own count
+
+    def may_accept(self) -> bool:
+        return self.counts[self.index] <= min(self.counts) + 1
+
+    def opened(self) -> Callable[[], None]:
+        """Count one connection in; the callable counts it out, once."""
+        with self.lock:
+            self.counts[self.index] += 1  # type: ignore[index]
+        done = threading.Event()
+
+        def closed() -> None:
+            with self.lock:
+                if not done.is_set():
+                    done.set()
+                    self.counts[self.index] -= 1  # type: ignore[index]
+
+        return closed
+
+
+def all_of(releases: list[Callable[[], None]]) -> Callable[[], None]:
+    def release() -> None:
+        for each in releases:
+            each()
+
+    return release
+
+
 class LimitedServer(TcpWSGIServer):
     """waitress's TCP server with LimitedChannel connections, a cap on the connections of one
     client address, and the stall limits applied in its maintenance pass."""
@@ -163,11 +201,14 @@ class LimitedServer(TcpWSGIServer):
         application: object,
         limits: ConnectionLimits,
         shared_connections: ClientLimiter | None = None,
+        balance: ConnectionBalance | None = None,
         **kwargs: object,
     ) -> None:
         self.limits = limits
-        # with several HTTP processes: the connections of each address in all of them
+        # with several HTTP processes: the connections of each address in all of them, and of
+        # each process
         self.shared_connections = shared_connections
+        self.balance = balance
         self.accepted: tuple[socket.socket, Callable[[], None]] | None = None
         super().__init__(application, **kwargs)
 
@@ -178,16 +219,36 @@ class LimitedServer(TcpWSGIServer):
         pair = super().accept()
         if pair is None:
             return None
+        releases = []
         if self.shared_connections is not None and self.limits.client_connections > 0:
             try:
-                self.accepted = (pair[0], self.shared_connections.acquire(pair[1][0]))
+                releases.append(self.shared_connections.acquire(pair[1][0]))
             except TooManyRequests:
                 pair[0].close()
                 return None
         elif self.at_address_cap(pair[1][0]):
             pair[0].close()
             return None
+        if self.balance is not None:
+            releases.append(self.balance.opened())
+        if releases:
+            self.accepted = (pair[0], all_of(releases))
         return pair
+
+    def readable(self) -> bool:
+        watching = super().readable()  # first: it runs the maintenance pass
+        return watching and (self.balance is None or self.balance.may_accept())
+
+    def run(self) -> None:
+        """waitress's run; with a balance, the loop looks at it at least every 0.1 s (waitress
+        takes whole seconds), since another process's connections change it unseen."""
+        if self.balance is None:
+            super().run()
+            return
+        try:
+            self.asyncore.loop(timeout=0.1, map=self._map, use_poll=self.adj.asyncore_use_poll)
+        except (SystemExit, KeyboardInterrupt):
+            self.task_dispatcher.shutdown()
 
     def take_accepted(self, sock: socket.socket) -> Callable[[], None] | None:
         """The release of the shared count taken when ``sock`` was accepted, if any."""
@@ -226,6 +287,7 @@ def create_server(
     application: object,
     limits: ConnectionLimits,
     shared_connections: ClientLimiter | None = None,
+    balance: ConnectionBalance | None = None,
     **adjustments: object,
 ) -> LimitedServer:
     """The server on every address the adjustments name (as waitress.create_server, for TCP),
@@ -239,7 +301,7 @@ def create_server(
     sockets: dict = {}
     dispatcher = ThreadedTaskDispatcher()
     dispatcher.set_thread_count(adj.threads)
-    common = {"map": sockets, "dispatcher": dispatcher, "adj": adj}
+    common = {"map": sockets, "dispatcher": dispatcher, "adj": adj, "balance": balance}
     if adj.sockets:
         servers = [
             LimitedServer(

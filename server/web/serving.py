@@ -30,7 +30,12 @@ from waitress.adjustments import Adjustments
 from homs_kg.server.app import SharedLimits, create_app
 from homs_kg.server.settings import ServerConfig
 from homs_kg.server.web.client_limits import SharedClientLimiter
-from homs_kg.server.web.http_server import ConnectionLimits, LimitedServer, create_server
+from homs_kg.server.web.http_server import (
+    ConnectionBalance,
+    ConnectionLimits,
+    LimitedServer,
+    create_server,
+)
 
 # descriptors besides the connections: listening socket, trigger, workers' pipes, spool files, logs
 OTHER_DESCRIPTORS = 256
@@ -78,6 +83,7 @@ def run_processes(config: ServerConfig, limits: ConnectionLimits) -> None:
     )
     # a connection is held without a thread: the table has a row for every connection allowed
     connections = SharedClientLimiter(config.client_connections, rows=config.max_connections + 64)
+    held = multiprocessing.get_context("fork").RawArray("i", count)  # connections per process
     port = sockets[0].getsockname()[1]
     children: dict[int, int] = {}
     for index in range(count):
@@ -85,7 +91,14 @@ def run_processes(config: ServerConfig, limits: ConnectionLimits) -> None:
         if pid == 0:
             status = 1
             try:
-                serve_child(process_config(config, index), limits, sockets, shared, connections)
+                serve_child(
+                    process_config(config, index),
+                    limits,
+                    sockets,
+                    shared,
+                    connections,
+                    ConnectionBalance(held, index),
+                )
                 status = 0
             except SystemExit as end:
                 status = end.code if isinstance(end.code, int) else 0
@@ -141,7 +154,8 @@ def supervise(children: dict[int, int]) -> None:
 
 
 def serve_child(config: ServerConfig, limits: ConnectionLimits, sockets: list[socket.socket],
-                shared: SharedLimits, connections: SharedClientLimiter) -> None:  # fmt: skip
+                shared: SharedLimits, connections: SharedClientLimiter,
+                balance: ConnectionBalance) -> None:  # fmt: skip
     """One HTTP process: its application and query workers, serving the shared sockets."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     app = create_app(config, shared=shared)
@@ -150,6 +164,7 @@ def serve_child(config: ServerConfig, limits: ConnectionLimits, sockets: list[so
             app,
             dataclasses.replace(limits, max_connections=config.max_connections),
             connections,
+            balance,
             sockets=sockets,
             threads=config.threads,
             max_request_body_size=2 * config.max_request_bytes,
