@@ -137,6 +137,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "instances": ("instances", "عنصرًا"),
     "query ui": ("Query the graph with SPARQL", "استعلم عن الرسم بلغة SPARQL"),
     "catalogue": ("Catalogue of example queries", "فهرس الاستعلامات النموذجية"),
+    # the catalogue's pages (queries.html, query_results.html)
+    "catalogue title": ("Query catalogue", "فهرس الاستعلامات"),
+    "catalogue intro": (
+        "Questions researchers ask of this graph, each a SPARQL query. Every result rests on "
+        "quotes from the source text. The questions and their notes are in English.",
+        "أسئلة يطرحها الباحثون على هذا الرسم، لكل منها استعلام SPARQL. تستند كل نتيجة إلى "
+        "اقتباسات من النص المصدر. الأسئلة وشروحها بالإنكليزية.",
+    ),
+    "results": ("Results", "النتائج"),
+    "open in query ui": ("Open in the query UI", "افتحه في واجهة الاستعلام"),
+    "row count": ("{n} rows", "عدد الصفوف: {n}"),
+    "one row": ("1 row", "صف واحد"),
     "dumps": ("Download the dumps", "تنزيل نسخ البيانات الكاملة"),
     "void": ("VoID description of the dataset", "وصف مجموعة البيانات (VoID)"),
     "timeline page note": (
