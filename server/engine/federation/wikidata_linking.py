@@ -35,6 +35,7 @@ from homs_kg.server.engine.federation.calls import (
     ServiceRequest,
     call_services,
 )
+from homs_kg.server.engine.results import solutions
 
 WD = "http://www.wikidata.org/entity/"
 KINDS = ("Person", "Place", "Organisation")
@@ -120,7 +121,7 @@ def unlinked_entities(store: Store, hkg: str) -> list[Entity]:
                  FILTER(STRSTARTS(STR(?fit), "{WD}")) }}
     }}"""  # fmt: skip
     entities: dict[str, Entity] = {}
-    for row in store.query(query, use_default_graph_as_union=True):
+    for row in solutions(store.query(query, use_default_graph_as_union=True)):
         iri = row["e"].value
         entity = entities.setdefault(iri, Entity(iri, row["kind"].value[len(hkg) :]))
         entity.labels.add((row["label"].value, row["label"].language or ""))
