@@ -254,7 +254,8 @@ def cacheable(response: Response, etag: str, negotiated: bool = True) -> Respons
     response.cache_control.max_age = current_config().cache_seconds
     if negotiated:
         response.vary.add("Accept")
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place: it returns the response
+    return response
 
 
 def rdf_answer(kind: str, build: Callable[[Statistics, MintedIris], list[Triple]]) -> Response:
