@@ -10,7 +10,7 @@ resources it points to; and the evidence records of all those statements with th
 
 from __future__ import annotations
 
-from pyoxigraph import NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 from werkzeug.exceptions import ServiceUnavailable
 
 from homs_kg.graph.vocabulary import RDFS, MintedIris, sparql_prologue
@@ -91,24 +91,29 @@ def document_triples(store: SparqlStore, iri: str, iris: MintedIris) -> list[Tri
     return list(parse(reply.read(), format=RdfFormat.N_TRIPLES))
 
 
+Term = NamedNode | BlankNode | Literal  # a document's objects: the graph quotes no triples
+
+
 class Document:
     """A resource's document indexed by subject, with the lookups a page needs."""
 
     def __init__(self, iri: str, triples: list[Triple]) -> None:
         self.iri = iri
         self.subject = NamedNode(iri)
-        self.by_subject: dict[str, dict[str, list]] = {}
+        self.by_subject: dict[str, dict[str, list[Term]]] = {}
         self.incoming: list[Triple] = []
         for triple in triples:
             facts = self.by_subject.setdefault(str(triple.subject), {})
-            facts.setdefault(triple.predicate.value, []).append(triple.object)
-            if triple.object == self.subject:
+            obj = triple.object
+            assert not isinstance(obj, Triple)  # the build writes no quoted triples (RDF 1.2)
+            facts.setdefault(triple.predicate.value, []).append(obj)
+            if obj == self.subject:
                 self.incoming.append(triple)
 
-    def values(self, subject: object, predicate: str) -> list:
+    def values(self, subject: object, predicate: str) -> list[Term]:
         return self.by_subject.get(str(subject), {}).get(predicate, [])
 
-    def value(self, subject: object, predicate: str) -> object | None:
+    def value(self, subject: object, predicate: str) -> Term | None:
         found = self.values(subject, predicate)
         return found[0] if found else None
 
