@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field, replace
-from typing import BinaryIO, cast
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 
@@ -26,6 +26,9 @@ from homs_kg.server.engine.syntax import (
     has_dataset_clause,
     refuse_deep_nesting,
 )
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 # A query the SERVICE reading missed reaches the sandbox: the engine's HTTP client then fails to
 # open a socket (EACCES) or to resolve a name (resolution needs a socket too).
@@ -213,14 +216,17 @@ class RollingSpool(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        if self.buffer is not None and self.buffer.tell() + len(data) > self.INLINE_BYTES:
+    def write(self, data: ReadableBuffer) -> int:
+        size = memoryview(data).nbytes
+        if self.buffer is not None and self.buffer.tell() + size > self.INLINE_BYTES:
             self.path = self.target
             self.file = open(self.path, "wb")  # noqa: SIM115 (closed in close())
             self.file.write(self.buffer.getbuffer())
             self.buffer = None
-        (self.buffer if self.buffer is not None else self.file).write(data)  # type: ignore[union-attr]
-        return len(data)
+        target = self.buffer if self.buffer is not None else self.file
+        assert target is not None  # the file is opened as the buffer is dropped
+        target.write(data)
+        return size
 
     def close(self) -> None:
         if self.buffer is not None and self.inline is None:

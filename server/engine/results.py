@@ -128,6 +128,7 @@ def write_results(
 
 
 Terms = tuple  # a triple's (subject, predicate, object): pyoxigraph makes a new term per access
+Term = NamedNode | BlankNode | Literal  # an object in a document: the build quotes no triples
 
 
 def write_document(triples: list[Terms], fmt: RdfFormat, out: BinaryIO, prefixes: dict) -> None:
@@ -152,12 +153,12 @@ def ordered(triples: Iterable, shape: DocumentShape) -> list[Terms]:
     return [by_key[key] for key in sorted(by_key)]
 
 
-def subject_rank(subject: object, shape: DocumentShape) -> int:
+def subject_rank(subject: NamedNode | BlankNode, shape: DocumentShape) -> int:
     """0: the resource; 1: its parts; 2…: under each namespace of ``then``; last: the rest."""
     rest = 2 + len(shape.then)
     if isinstance(subject, BlankNode):
         return 1 if shape.resource else rest
-    iri = subject.value  # type: ignore[attr-defined]
+    iri = subject.value
     if shape.resource and iri == shape.resource:
         return 0
     if shape.resource and iri.startswith(shape.resource + "#"):
@@ -241,7 +242,7 @@ def node_objects(triples: list[Terms], compactor: Compactor) -> list[dict]:
     return nodes
 
 
-def add_value(node: dict, predicate: str, obj: object, compactor: Compactor) -> None:
+def add_value(node: dict, predicate: str, obj: Term, compactor: Compactor) -> None:
     """A triple's object in its subject's node object, as JSON-LD 1.1's Serialize RDF as
     JSON-LD (§8.4, useRdfType false) and Value Compaction (§6.3) give it."""
     value: object  # an IRI string for @type, else a JSON-LD value
@@ -257,14 +258,14 @@ def add_value(node: dict, predicate: str, obj: object, compactor: Compactor) -> 
         node[key] = [node[key], value]
 
 
-def json_ld_id(term: object, compactor: Compactor, vocab: bool = False) -> str:
+def json_ld_id(term: NamedNode | BlankNode, compactor: Compactor, vocab: bool = False) -> str:
     if isinstance(term, BlankNode):
         return "_:" + term.value
-    iri = term.value  # type: ignore[attr-defined]
+    iri = term.value
     return compactor.vocab(iri) if vocab else compactor.id(iri)
 
 
-def json_ld_value(term: object, compactor: Compactor) -> object:
+def json_ld_value(term: Term, compactor: Compactor) -> object:
     if not isinstance(term, Literal):
         return {"@id": json_ld_id(term, compactor)}
     if term.language:

@@ -10,12 +10,12 @@ resources it points to; and the evidence records of all those statements with th
 
 from __future__ import annotations
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import NamedNode, RdfFormat, Triple, parse
 from werkzeug.exceptions import ServiceUnavailable
 
 from homs_kg.graph.vocabulary import RDFS, MintedIris, sparql_prologue
 from homs_kg.server.engine.evaluation import QueryJob
-from homs_kg.server.engine.results import DocumentShape
+from homs_kg.server.engine.results import DocumentShape, Term
 from homs_kg.server.stores.interface import INTERNAL_MAX_ROWS, SparqlStore, select_rows
 
 NEIGHBOUR_FACTS = (
@@ -89,9 +89,6 @@ def document_triples(store: SparqlStore, iri: str, iris: MintedIris) -> list[Tri
     if reply.status != 200:
         raise ServiceUnavailable(f"the document query failed ({reply.status}): {reply.message}")
     return list(parse(reply.read(), format=RdfFormat.N_TRIPLES))
-
-
-Term = NamedNode | BlankNode | Literal  # a document's objects: the graph quotes no triples
 
 
 class Document:

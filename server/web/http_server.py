@@ -24,7 +24,7 @@ from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import TcpWSGIServer
 from waitress.task import ThreadedTaskDispatcher
 
-from homs_kg.server.settings import SETTINGS
+from homs_kg.server.settings import ServerConfig
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
@@ -32,16 +32,15 @@ if TYPE_CHECKING:
 log = logging.getLogger("homs_kg.http")
 
 
-def default(name: str) -> object:
-    return SETTINGS[name].default
+DEFAULTS = ServerConfig()  # the settings' declared defaults, typed
 
 
 @dataclass(frozen=True)
 class ConnectionLimits:
-    send_timeout: float = float(default("send_timeout"))  # type: ignore[arg-type]
-    header_timeout: float = float(default("header_timeout"))  # type: ignore[arg-type]
-    client_connections: int = int(default("client_connections"))  # type: ignore[call-overload]
-    max_connections: int = int(default("max_connections"))  # type: ignore[call-overload]
+    send_timeout: float = DEFAULTS.send_timeout
+    header_timeout: float = DEFAULTS.header_timeout
+    client_connections: int = DEFAULTS.client_connections
+    max_connections: int = DEFAULTS.max_connections
 
 
 class FramingParser(HTTPRequestParser):

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import QueryResultsFormat, QuerySolutions, Store, parse_query_results
+from pyoxigraph import QueryResultsFormat, QuerySolution, QuerySolutions, Store, parse_query_results
 
 from homs_kg.graph.arabic import normalise_arabic
 from homs_kg.server.engine.federation.calls import (
@@ -232,11 +232,11 @@ def same_label(entity: Entity, text: str, lang: str) -> str | None:
     return None
 
 
-def type_evidence(entity: Entity, row: object) -> str | None:
-    fit = row["fit"]  # type: ignore[index]
+def type_evidence(entity: Entity, row: QuerySolution) -> str | None:
+    fit = row["fit"]
     if fit is not None and fit.value in entity.fitting:
         return f"instance of {fit.value.removeprefix(WD)} (a class aligned to {entity.kind})"
-    if entity.kind == "Place" and row["coordinates"] is not None:  # type: ignore[index]
+    if entity.kind == "Place" and row["coordinates"] is not None:
         return "has coordinates (P625)"
     return None
 
