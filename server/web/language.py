@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Flask, has_request_context, request
+from jinja2 import pass_context
 
 ENGLISH, ARABIC = "en", "ar"
 LANGUAGES = (ENGLISH, ARABIC)  # the order of each pair in WORDS
@@ -366,10 +367,23 @@ def template_context() -> dict[str, object]:
     }
 
 
+def request_bound(function: Callable[..., object]) -> Callable[..., object]:
+    """``function`` as a template filter Jinja never runs at compile time.
+
+    Jinja's optimiser evaluates a filter on a literal (``'/queries'|localised``) once, when the
+    template is compiled, unless the filter takes the template context; these filters read the
+    request, so the first request's language would otherwise be written into the template."""
+
+    @pass_context
+    def filter_(_context: object, *args: object, **kwargs: object) -> object:
+        return function(*args, **kwargs)
+
+    return filter_
+
+
 def install(app: Flask) -> None:
     """Give every template of ``app`` the interface language and its words."""
     app.context_processor(template_context)
-    app.add_template_filter(localised)
-    app.add_template_filter(pick)
-    app.add_template_filter(language_name)
+    for function in (localised, pick, language_name):
+        app.add_template_filter(request_bound(function), function.__name__)
     app.add_template_global(direction, "text_dir")
