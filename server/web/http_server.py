@@ -16,6 +16,7 @@ import socket
 import struct
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
@@ -23,21 +24,23 @@ from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import TcpWSGIServer
 from waitress.task import ThreadedTaskDispatcher
 
-from homs_kg.server.settings import SETTINGS
+from homs_kg.server.settings import ServerConfig
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
 
 log = logging.getLogger("homs_kg.http")
 
 
-def default(name: str) -> object:
-    return SETTINGS[name].default
+DEFAULTS = ServerConfig()  # the settings' declared defaults, typed
 
 
 @dataclass(frozen=True)
 class ConnectionLimits:
-    send_timeout: float = float(default("send_timeout"))  # type: ignore[arg-type]
-    header_timeout: float = float(default("header_timeout"))  # type: ignore[arg-type]
-    client_connections: int = int(default("client_connections"))  # type: ignore[call-overload]
-    max_connections: int = int(default("max_connections"))  # type: ignore[call-overload]
+    send_timeout: float = DEFAULTS.send_timeout
+    header_timeout: float = DEFAULTS.header_timeout
+    client_connections: int = DEFAULTS.client_connections
+    max_connections: int = DEFAULTS.max_connections
 
 
 class FramingParser(HTTPRequestParser):
@@ -115,11 +118,13 @@ class LimitedChannel(HTTPChannel):
     def reset(self) -> None:
         """End the connection with a TCP reset, dropping what is queued for the client at once;
         the thread writing the response then gets waitress's ClientDisconnected."""
+        sock = self.socket  # None once waitress has closed the channel: nothing left to reset
         with contextlib.suppress(OSError):
-            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            # Shut down, not closed: this runs while the event loop walks its sockets. A shut
-            # socket reports POLLHUP, and waitress closes the channel (and wakes its writer) then.
-            self.socket.shutdown(socket.SHUT_RDWR)
+            if sock is not None:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                # Shut down, not closed: this runs while the event loop walks its sockets. A shut
+                # socket reports POLLHUP, and waitress closes the channel (and wakes its writer).
+                sock.shutdown(socket.SHUT_RDWR)
         self.will_close = True
 
     def time_out_request(self, timeout: float) -> None:
@@ -146,10 +151,22 @@ class LimitedServer(TcpWSGIServer):
     client address, and the stall limits applied in its maintenance pass."""
 
     channel_class = LimitedChannel
+    # waitress's stub names one HTTPChannel; the server keeps a dict of its channels by descriptor
+    active_channels: dict[int, LimitedChannel]  # type: ignore[assignment]
+    effective_port: int  # set by waitress's TcpWSGIServer, missing from its stub
 
-    def __init__(self, application: object, limits: ConnectionLimits, **kwargs: object) -> None:
+    def __init__(
+        self,
+        application: WSGIApplication,
+        limits: ConnectionLimits,
+        *,
+        sockets: dict[int, socket.socket],
+        dispatcher: ThreadedTaskDispatcher,
+        adj: Adjustments,
+        sockinfo: tuple[int, int, int | None, Any],
+    ) -> None:
         self.limits = limits
-        super().__init__(application, **kwargs)
+        super().__init__(application, sockets, dispatcher=dispatcher, adj=adj, sockinfo=sockinfo)
 
     def accept(self) -> tuple[socket.socket, tuple] | None:
         pair = super().accept()
@@ -165,7 +182,8 @@ class LimitedServer(TcpWSGIServer):
         return 0 < cap <= held
 
     def maintenance(self, now: float) -> None:
-        super().maintenance(now)
+        # waitress passes time.time(), a float; its stub says int
+        super().maintenance(now)  # type: ignore[arg-type]
         clock = time.monotonic()
         for channel in list(self.active_channels.values()):
             if channel.stalled_reader(clock, self.limits.send_timeout):
@@ -181,7 +199,7 @@ class LimitedServer(TcpWSGIServer):
 
 
 def create_server(
-    application: object, limits: ConnectionLimits, **adjustments: object
+    application: WSGIApplication, limits: ConnectionLimits, **adjustments: object
 ) -> LimitedServer:
     """The server on every address the adjustments name (as waitress.create_server, for TCP)."""
     adj = Adjustments(
@@ -190,12 +208,17 @@ def create_server(
         asyncore_use_poll=True,  # select() cannot watch descriptors numbered past 1024
         cleanup_interval=1,  # maintenance applies the timeouts: each acts within about a second
     )
-    sockets: dict = {}
+    sockets: dict[int, socket.socket] = {}
     dispatcher = ThreadedTaskDispatcher()
     dispatcher.set_thread_count(adj.threads)
     servers = [
         LimitedServer(
-            application, limits, map=sockets, dispatcher=dispatcher, adj=adj, sockinfo=info
+            application,
+            limits,
+            sockets=sockets,
+            dispatcher=dispatcher,
+            adj=adj,
+            sockinfo=info,  # type: ignore[arg-type]  # the stub says str: getaddrinfo tuples
         )
         for info in adj.listen
     ]
