@@ -200,7 +200,8 @@ def _items(data: LocatedMap, key: str) -> list[tuple[LocatedMap, int]]:
 
 
 def _location(path: str, entry: str, item: LocatedMap, line: int) -> Location:
-    return Location(path, line, entry, dict(item.lines))
+    # Location.at looks fields up by name: a key that is not a string (YAML allows it) is never read
+    return Location(path, line, entry, {k: n for k, n in item.lines.items() if isinstance(k, str)})
 
 
 CAUSE_TARGETS = ("event", "entity", "statement")

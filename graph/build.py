@@ -40,7 +40,8 @@ class BuildReport:
         return dict(sorted(counts.items()))
 
     def graph_counts(self) -> dict[str, int]:
-        return dict(sorted(Counter(q.graph_name.value for q in self.dataset.quads).items()))
+        names = (q.graph_name for q in self.dataset.quads)  # the dataset's graphs are all named
+        return dict(sorted(Counter(n.value for n in names if isinstance(n, NamedNode)).items()))
 
     def lines(self) -> list[str]:
         lines = [f"quads: {self.triples} in {len(self.graph_counts())} named graphs"]

@@ -139,7 +139,7 @@ class Chronology:
         if not end.phrase:
             raise AnnotationError(where, "an end needs its phrase")
         if normalise_arabic(end.phrase).startswith("لمده"):
-            latest_end = end_bound(result.time, *parse_duration(end.phrase))
+            latest_end: datetime.date | None = end_bound(result.time, *parse_duration(end.phrase))
         else:
             latest_end = resolve_time(parse_time_phrase(end.phrase), None, published).latest
         if latest_end is None or latest_end > published:

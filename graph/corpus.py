@@ -32,7 +32,7 @@ class SourceDocument:
 @dataclass(frozen=True)
 class AnnotatedSource:
     source: SourceDocument
-    annotations: dict
+    annotations: LocatedMap
     annotation_path: Path
 
 
@@ -55,8 +55,8 @@ def read_checked(path: Path, checker: SchemaChecker, problems: Problems) -> Loca
         problems.add(AnnotationError(Location(str(path)), str(error).removeprefix(f"{path}: ")))
         return None
     errors = checker.errors(str(path), data)
-    for error in errors:
-        problems.add(error)
+    for problem in errors:
+        problems.add(problem)
     if not isinstance(data, LocatedMap):
         problems.add(AnnotationError(Location(str(path), 1), "expected a mapping"))
         return None

@@ -4,12 +4,13 @@ build with every problem it found, each with its file and line."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import Quad
 
-from .annotations import Annotations, Entity, Event, read_annotations
+from .annotations import Annotations, Entity, Event, Relation, read_annotations
 from .arabic import normalise_arabic
 from .chronology import Chronology
 from .claims import ClaimWriter, check_in_text
@@ -45,7 +46,7 @@ class Dataset:
 
 def proposals_left(notes: Annotations) -> list[str]:
     """A reminder that a file still holds a draft's proposals nobody has confirmed."""
-    entries = [*notes.entities, *notes.relations, *notes.events]
+    entries: list[Entity | Relation | Event] = [*notes.entities, *notes.relations, *notes.events]
     proposed = sum(entry.proposed for entry in entries)
     if not proposed:
         return []
@@ -59,7 +60,7 @@ def matching_text(text: str) -> str:
 
 class DatasetBuilder:
     def __init__(
-        self, iris: MintedIris, links: dict[str, WikidataLink], additions: list[Path] = ()
+        self, iris: MintedIris, links: dict[str, WikidataLink], additions: Sequence[Path] = ()
     ) -> None:
         self.iris = iris
         self.links = links

@@ -89,6 +89,7 @@ class Drafter:
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
         self.gazetteer = gazetteer_of(dataset)
+        assert dataset.vocabulary is not None  # a built dataset has its ontology's terms
         self.places = set(dataset.vocabulary.place_classes)
         self.unit_words = dataset.vocabulary.unit_words
         self.used_ids = set(dataset.entities) | set(dataset.events)
@@ -122,8 +123,8 @@ class Drafter:
             by_entity.setdefault(mention.entities[0], []).append(mention)
         for entity_id, mentions in by_entity.items():
             quotes = (unique_quote(draft.text, m.start, m.end) for m in mentions)
-            mention = next((quote for quote in quotes if quote), None)
-            if mention is None:  # every passage naming it is written twice: no unique evidence
+            evidence = next((quote for quote in quotes if quote), None)
+            if evidence is None:  # every passage naming it is written twice: no unique evidence
                 draft.mentions = [m for m in draft.mentions if m not in mentions]
                 note = "named only in passages written twice: link it by hand"
                 draft.candidates.append({"quote": mentions[0].exact, "note": note})
@@ -144,7 +145,7 @@ class Drafter:
             if normalise_arabic(label) not in text_form:
                 written = "، ".join(sorted({m.exact for m in mentions}))
                 entry["label_note"] = f"The text writes only: {written}"
-            entry["mention"] = mention
+            entry["mention"] = evidence
             entry["proposed"] = True
             draft.entities.append(entry)
 
@@ -191,6 +192,7 @@ class Drafter:
             note = None
             if phrase.expression is None:
                 if resolved is not None and "end" not in event:
+                    assert phrase.duration is not None  # a phrase with no expression is one
                     latest = min(end_bound(resolved, *phrase.duration), published)
                     event["end"] = {"phrase": phrase.text, "expect": latest.isoformat()}
                     continue
@@ -218,7 +220,8 @@ class Drafter:
         return resolved
 
     def add_entities_of(self, draft: Draft, event: dict, sentence: Piece) -> None:
-        places, agents = [], []
+        places: list[str] = []
+        agents: list[str] = []
         for mention in draft.mentions:
             if not sentence.start <= mention.start < sentence.end:
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from typing import IO, cast
 
 from pyoxigraph import Quad, RdfFormat, Triple, serialize
 
@@ -16,7 +17,8 @@ def write_dumps(quads: list[Quad], folder: Path, prefixes: dict[str, str]) -> li
     written = []
     for name, rdf_format in DUMPS.items():
         path = folder / name
-        with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
+        with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as zipped:
+            out = cast(IO[bytes], zipped)  # pyoxigraph's stub names typing.IO; it only calls write
             if rdf_format.supports_datasets:
                 serialize(quads, out, format=rdf_format)
             else:

@@ -9,7 +9,8 @@ of another kind (an event class given as an entity type), what it is.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from jsonschema.exceptions import best_match
@@ -35,6 +36,23 @@ def _python_type(value: object) -> str:
         if isinstance(value, kind):
             return name
     return {str: "a string", int: "an integer", float: "a number"}.get(type(value), "nothing")
+
+
+# The stubs type an error's keyword value, instance and schema as possibly unset (a hand-made
+# error); validation sets all three. The value and the instance are JSON data, hence Any.
+def _keyword_value(error: ValidationError) -> Any:
+    value: Any = error.validator_value
+    return value
+
+
+def _instance(error: ValidationError) -> Any:
+    instance: Any = error.instance
+    return instance
+
+
+def _schema(error: ValidationError) -> Mapping[str, Any]:
+    """The schema holding the failed keyword: a mapping for every keyword explained here."""
+    return error.schema if isinstance(error.schema, Mapping) else {}
 
 
 def _name(item: object, index: int) -> str:
@@ -123,21 +141,21 @@ class SchemaChecker:
         elif error.validator == "additionalProperties":
             yield from self._unknown_keys(file, document, error, path)
         elif error.validator == "required":
-            missing = [key for key in error.validator_value if key not in error.instance]
+            missing = [key for key in _keyword_value(error) if key not in _instance(error)]
             for key in missing:
                 yield AnnotationError(where, f"missing key {key!r}")
         elif error.validator == "enum":
             yield AnnotationError(where, self._enum_message(error))
         elif error.validator == "type":
-            expected = error.validator_value
+            expected = _keyword_value(error)
             names = [TYPE_NAMES[t] for t in ([expected] if isinstance(expected, str) else expected)]
             yield AnnotationError(
                 where, f"expected {' or '.join(names)}, got {_python_type(error.instance)}"
             )
         elif error.validator == "dependentRequired":
-            for key, needed in error.validator_value.items():
-                if key in error.instance:
-                    wanted = ", ".join(repr(n) for n in needed if n not in error.instance)
+            for key, needed in _keyword_value(error).items():
+                if key in _instance(error):
+                    wanted = ", ".join(repr(n) for n in needed if n not in _instance(error))
                     yield AnnotationError(where.at(key), f"{key!r} needs {wanted}")
         else:
             described = error.schema.get("description") if isinstance(error.schema, dict) else None
@@ -149,7 +167,7 @@ class SchemaChecker:
     ) -> Iterator[AnnotationError]:
         """An anyOf: explain the alternative the value was meant for, or say what is expected."""
         if all(sub.validator == "required" for sub in error.context):
-            keys = ", ".join(sorted({k for sub in error.context for k in sub.validator_value}))
+            keys = ", ".join(sorted({k for sub in error.context for k in _keyword_value(sub)}))
             yield AnnotationError(where, f"give one of {keys}")
             return
         in_list = isinstance(error.instance, list)
@@ -160,15 +178,15 @@ class SchemaChecker:
             return
         yield AnnotationError(
             where,
-            f"expected {error.schema.get('description', 'another value')}, "
+            f"expected {_schema(error).get('description', 'another value')}, "
             f"got {_python_type(error.instance)}",
         )
 
     def _unknown_keys(
         self, file: str, document: object, error: ValidationError, path: list
     ) -> Iterator[AnnotationError]:
-        allowed = sorted(error.schema.get("properties", {}))
-        for key in error.instance:
+        allowed = sorted(_schema(error).get("properties", {}))
+        for key in _instance(error):
             if key in allowed:
                 continue
             where = locate(file, document, [*path, key])
@@ -179,8 +197,8 @@ class SchemaChecker:
             )
 
     def _enum_message(self, error: ValidationError) -> str:
-        value, allowed = error.instance, list(error.validator_value)
-        what = error.schema.get("description", "an allowed value")
+        value, allowed = error.instance, list(_keyword_value(error))
+        what = _schema(error).get("description", "an allowed value")
         kind = self.terms.kind_of(value) if self.terms and isinstance(value, str) else None
         because = f" ({value!r} is {kind})" if kind else ""
         return (

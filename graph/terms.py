@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, Triple
 
 from .arabic import normalise_arabic
 from .vocabulary import OWL, RDF, RDFS, SKOS, MintedIris
@@ -84,6 +84,7 @@ class _Ontology:
             if quad.predicate == RDFS.subClassOf and (parent := self.local(obj)):
                 self.parents[subject].add(parent)
             elif quad.predicate == RDF.type:
+                assert not isinstance(obj, Triple)  # a class is a term, never a quoted triple
                 self.instances[self.local(obj) or obj.value].add(subject)
             elif isinstance(obj, Literal):
                 self.literals[(subject, quad.predicate.value)].append(obj)

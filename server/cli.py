@@ -26,6 +26,7 @@ from homs_kg.server.engine.federation.wikidata_linking import (
     find_candidates,
     write_review,
 )
+from homs_kg.server.engine.results import QueryResults, graph, in_memory, solutions
 from homs_kg.server.engine.syntax import QueryReader, QuerySyntaxError, Token, tokenize
 from homs_kg.server.settings import FEDERATION, SETTINGS, ServerConfig, option, options
 from homs_kg.server.stores.remote import gsp_url_for, load_remote
@@ -290,19 +291,22 @@ def query_start(text: str) -> Token | None:
     return reader.peek()
 
 
-def run_query(text: str, config: ServerConfig) -> object:
+def run_query(text: str, config: ServerConfig) -> QueryResults:
     """The query's results over the union of the named graphs, its SERVICE clauses resolved."""
     info, store = live_store(config.data_dir)
     base = info.metadata.get("base_iri") or DEFAULT_BASE_IRI
     policy = config.service_policy
-    union = {"use_default_graph_as_union": True}
+
+    def select_local(local: str) -> QuerySolutions:
+        return solutions(store.query(local, use_default_graph_as_union=True))
+
     try:
         resolution = resolve_services(
-            text, policy, lambda local: store.query(local, **union),
+            text, policy, select_local,
             lambda requests, deadline: call_services(requests, policy, deadline),
             time.monotonic() + 3600, base,
         )  # fmt: skip
-        return store.query(resolution.text, **union)
+        return store.query(resolution.text, use_default_graph_as_union=True)
     except (ServiceRefused, ServiceFailed) as error:
         fail(str(error))
     except (SyntaxError, QuerySyntaxError) as error:
@@ -357,14 +361,14 @@ def queries() -> None:
         click.echo(f"{found.name}: {found.title}")
 
 
-def format_results(results: object, output_format: str) -> str:
+def format_results(results: QueryResults, output_format: str) -> str:
     if isinstance(results, QueryBoolean):
         return ("true" if bool(results) else "false") + "\n"
     if isinstance(results, QuerySolutions):
         if output_format == "table":
             return render_table(results)
-        return results.serialize(format=QUERY_FORMATS[output_format]).decode()
-    return serialize(results, format=RdfFormat.TURTLE).decode()
+        return in_memory(results.serialize(format=QUERY_FORMATS[output_format])).decode()
+    return in_memory(serialize(results, format=RdfFormat.TURTLE)).decode()
 
 
 @main.command()
@@ -404,8 +408,9 @@ def export(export_format: str, output: Path | None, data_dir: Path) -> None:
 def dataset_bytes(store: Store, rdf_format: RdfFormat, prefixes: dict[str, str]) -> bytes:
     """The whole dataset; the union of its graphs in a format without named graphs."""
     if rdf_format.supports_datasets:
-        return store.dump(format=rdf_format, prefixes=prefixes)
-    return serialize(store.query(UNION_OF_GRAPHS), format=rdf_format, prefixes=prefixes)
+        return in_memory(store.dump(format=rdf_format, prefixes=prefixes))
+    union = graph(store.query(UNION_OF_GRAPHS))
+    return in_memory(serialize(union, format=rdf_format, prefixes=prefixes))
 
 
 @main.command()
@@ -423,15 +428,15 @@ def stats(data_dir: Path) -> None:
 
 def count_tables(store: Store, iris: MintedIris) -> list[str]:
     """Quads per named graph, and instances per class of the ontology outside its own graph."""
-    per_graph = store.query(
+    per_graph = solutions(store.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-    )
+    ))
     ontology = iris.graph("ontology").value
-    per_class = store.query(
+    per_class = solutions(store.query(
         "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } "
         f'FILTER(STRSTARTS(STR(?class), "{iris.hkg.iri}") && ?g != <{ontology}>)'
         " } GROUP BY ?class ORDER BY ?class"
-    )
+    ))
     return [render_table(per_graph), render_table(per_class)]
 
 

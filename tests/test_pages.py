@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
@@ -554,9 +555,21 @@ def entity_paths(select) -> set[str]:
 FOLLOWED = ("/page/", "/-/browse/", "/-/timeline")
 
 
+def politely(server: LiveServer, path: str, attempts: int = 4) -> requests.Response:
+    """``path`` fetched as a polite crawler does: a 503 (a page query past the 3 s limit on a
+    loaded machine) is asked again after its Retry-After (RFC 9110 section 10.2.3)."""
+    response = get(server, path)
+    for _ in range(attempts - 1):
+        if response.status_code != 503:
+            break
+        time.sleep(min(float(response.headers.get("Retry-After", "1")), 5.0))
+        response = get(server, path)
+    return response
+
+
 def links_of(server: LiveServer, path: str) -> list[str]:
     """The links of the page at ``path`` (none for a page that is not HTML)."""
-    response = get(server, path)
+    response = politely(server, path)
     assert response.status_code == 200, (path, response.status_code)
     if not response.headers["Content-Type"].startswith("text/html"):
         return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field, replace
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 
@@ -18,7 +18,7 @@ from homs_kg.server.engine.federation.bound_join import ServiceFailed, resolve_s
 from homs_kg.server.engine.federation.calls import Caller, ServicePolicy, ServiceRefused
 from homs_kg.server.engine.formats import choose_format, essence, offered_for, unacceptable
 from homs_kg.server.engine.ordering import with_total_order
-from homs_kg.server.engine.results import DocumentShape, write_results
+from homs_kg.server.engine.results import DocumentShape, QueryResults, solutions, write_results
 from homs_kg.server.engine.spool import SpooledBody, remove
 from homs_kg.server.engine.syntax import (
     QuerySyntaxError,
@@ -26,6 +26,9 @@ from homs_kg.server.engine.syntax import (
     has_dataset_clause,
     refuse_deep_nesting,
 )
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 # A query the SERVICE reading missed reaches the sandbox: the engine's HTTP client then fails to
 # open a socket (EACCES) or to resolve a name (resolution needs a socket too).
@@ -138,8 +141,8 @@ def evaluate(store: Store, job: QueryJob, setting: Evaluation) -> QueryReply:
         refuse_deep_nesting(job.query)  # before the engine's parser, which would overflow its stack
         options = {**dataset, "base_iri": setting.base_iri}  # relative IRIs: resolved against it
         resolution = resolve_services(
-            job.query, setting.policy, lambda text: store.query(text, **options), setting.call,
-            setting.deadline, setting.base_iri,
+            job.query, setting.policy, lambda text: solutions(store.query(text, **options)),
+            setting.call, setting.deadline, setting.base_iri,
         )  # fmt: skip
         results = store.query(with_total_order(resolution.text), **options)
         reply = spool_results(results, job, setting.spool_path, job.max_rows or setting.max_rows)
@@ -166,7 +169,9 @@ def evaluate(store: Store, job: QueryJob, setting: Evaluation) -> QueryReply:
                    volatile=resolution.volatile)  # fmt: skip
 
 
-def spool_results(results: object, job: QueryJob, spool_path: str, max_rows: int) -> QueryReply:
+def spool_results(
+    results: QueryResults, job: QueryJob, spool_path: str, max_rows: int
+) -> QueryReply:
     """Write evaluated results in the negotiated format, at most max_rows: in the reply when
     small, else to ``spool_path``."""
     kind = result_kind(results)
@@ -175,9 +180,10 @@ def spool_results(results: object, job: QueryJob, spool_path: str, max_rows: int
         names = tuple(essence(f.media_type) for f in offered_for(kind))
         return QueryReply(406, unacceptable(kind), offered=names)
     out = RollingSpool(spool_path)
+    stream = cast(BinaryIO, out)  # a raw binary stream: all that the result writers use
     try:
         with out:
-            capped = write_results(results, chosen, out, job.max_rows or max_rows, job.document)
+            capped = write_results(results, chosen, stream, job.max_rows or max_rows, job.document)
     except OSError as error:
         out.discard()
         return QueryReply(502, f"query evaluation failed: {error}")
@@ -210,14 +216,17 @@ class RollingSpool(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        if self.buffer is not None and self.buffer.tell() + len(data) > self.INLINE_BYTES:
+    def write(self, data: ReadableBuffer) -> int:
+        size = memoryview(data).nbytes
+        if self.buffer is not None and self.buffer.tell() + size > self.INLINE_BYTES:
             self.path = self.target
             self.file = open(self.path, "wb")  # noqa: SIM115 (closed in close())
             self.file.write(self.buffer.getbuffer())
             self.buffer = None
-        (self.buffer if self.buffer is not None else self.file).write(data)  # type: ignore[union-attr]
-        return len(data)
+        target = self.buffer if self.buffer is not None else self.file
+        assert target is not None  # the file is opened as the buffer is dropped
+        target.write(data)
+        return size
 
     def close(self) -> None:
         if self.buffer is not None and self.inline is None:

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
-SOLUTION_FORMATS = [
+SOLUTION_FORMATS: list[QueryResultsFormat | RdfFormat] = [
     QueryResultsFormat.JSON,
     QueryResultsFormat.XML,
     QueryResultsFormat.CSV,
     QueryResultsFormat.TSV,
 ]
-GRAPH_FORMATS = [
+GRAPH_FORMATS: list[QueryResultsFormat | RdfFormat] = [
     RdfFormat.TURTLE,
     RdfFormat.N_TRIPLES,
     RdfFormat.RDF_XML,
@@ -25,7 +25,7 @@ GRAPH_FORMATS = [
 ]
 
 # Short names accepted by format= (as Fuseki's output= and Virtuoso's format= do).
-FORMAT_NAMES = {
+FORMAT_NAMES: dict[str, QueryResultsFormat | RdfFormat] = {
     "json": QueryResultsFormat.JSON,
     "srj": QueryResultsFormat.JSON,
     "xml": QueryResultsFormat.XML,

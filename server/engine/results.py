@@ -26,18 +26,45 @@ from pyoxigraph import (
     Literal,
     NamedNode,
     Quad,
+    QuadParser,
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
+    QueryTriples,
     RdfFormat,
     Triple,
     serialize,
 )
 
 from homs_kg.graph.vocabulary import RDF, XSD
+from homs_kg.server.engine.formats import Format
 
 XSD_STRING = XSD.string.value
 RDF_TYPE = RDF.type.value
+
+# What a query gives: the embedded store's answer, or a remote store's parsed (a graph as quads).
+QueryResults = QuerySolutions | QueryBoolean | QueryTriples | QuadParser
+
+
+def solutions(results: QueryResults) -> QuerySolutions:
+    """The results of a query the caller wrote as a SELECT: the store's answer names no form."""
+    if not isinstance(results, QuerySolutions):
+        raise TypeError(f"a SELECT gave {type(results).__name__}, not solutions")
+    return results
+
+
+def graph(results: QueryResults) -> QueryTriples | QuadParser:
+    """The results of a query the caller wrote as a CONSTRUCT or DESCRIBE."""
+    if not isinstance(results, (QueryTriples, QuadParser)):
+        raise TypeError(f"a CONSTRUCT gave {type(results).__name__}, not triples")
+    return results
+
+
+def in_memory(serialized: bytes | None) -> bytes:
+    """What a pyoxigraph serialiser given no output returns: the bytes (its stubs, without
+    overloads, say bytes | None for every call)."""
+    assert serialized is not None
+    return serialized
 
 
 class Capped:
@@ -70,17 +97,25 @@ class DocumentShape:
 
 
 def write_results(
-    results: object, fmt: object, out: BinaryIO, max_rows: int, shape: DocumentShape | None = None
+    results: QueryResults,
+    fmt: Format,
+    out: BinaryIO,
+    max_rows: int,
+    shape: DocumentShape | None = None,
 ) -> Capped | None:
-    """Write the results (a graph as a document when it has a ``shape``); for solutions and
-    graphs return the counter that says if it cut."""
+    """Write the results (a graph as a document when it has a ``shape``) in a format offered for
+    their kind (formats.offered_for); for solutions and graphs return the counter that says if
+    it cut."""
     if isinstance(results, QueryBoolean):
-        out.write(results.serialize(format=fmt))
+        assert isinstance(fmt, QueryResultsFormat)
+        results.serialize(out, format=fmt)
         return None
     if isinstance(results, QuerySolutions):
+        assert isinstance(fmt, QueryResultsFormat)
         capped = Capped(results, max_rows)
         WRITERS[fmt](out, [v.value for v in results.variables], capped)
         return capped
+    assert isinstance(fmt, RdfFormat)
     capped = Capped(results, max_rows)
     triples: Iterable = capped
     if shape is not None and (fmt == RdfFormat.JSON_LD or not fmt.supports_datasets):
@@ -93,9 +128,10 @@ def write_results(
 
 
 Terms = tuple  # a triple's (subject, predicate, object): pyoxigraph makes a new term per access
+Term = NamedNode | BlankNode | Literal  # an object in a document: the build quotes no triples
 
 
-def write_document(triples: list[Terms], fmt: object, out: BinaryIO, prefixes: dict) -> None:
+def write_document(triples: list[Terms], fmt: RdfFormat, out: BinaryIO, prefixes: dict) -> None:
     if fmt == RdfFormat.JSON_LD:
         out.write(compacted_json_ld(triples, prefixes))
     else:  # N-Triples has no prefixes: pyoxigraph ignores them there
@@ -117,12 +153,12 @@ def ordered(triples: Iterable, shape: DocumentShape) -> list[Terms]:
     return [by_key[key] for key in sorted(by_key)]
 
 
-def subject_rank(subject: object, shape: DocumentShape) -> int:
+def subject_rank(subject: NamedNode | BlankNode, shape: DocumentShape) -> int:
     """0: the resource; 1: its parts; 2…: under each namespace of ``then``; last: the rest."""
     rest = 2 + len(shape.then)
     if isinstance(subject, BlankNode):
         return 1 if shape.resource else rest
-    iri = subject.value  # type: ignore[attr-defined]
+    iri = subject.value
     if shape.resource and iri == shape.resource:
         return 0
     if shape.resource and iri.startswith(shape.resource + "#"):
@@ -206,9 +242,10 @@ def node_objects(triples: list[Terms], compactor: Compactor) -> list[dict]:
     return nodes
 
 
-def add_value(node: dict, predicate: str, obj: object, compactor: Compactor) -> None:
+def add_value(node: dict, predicate: str, obj: Term, compactor: Compactor) -> None:
     """A triple's object in its subject's node object, as JSON-LD 1.1's Serialize RDF as
     JSON-LD (§8.4, useRdfType false) and Value Compaction (§6.3) give it."""
+    value: object  # an IRI string for @type, else a JSON-LD value
     if predicate == RDF_TYPE and not isinstance(obj, Literal):
         key, value = "@type", json_ld_id(obj, compactor, vocab=True)
     else:
@@ -221,14 +258,14 @@ def add_value(node: dict, predicate: str, obj: object, compactor: Compactor) -> 
         node[key] = [node[key], value]
 
 
-def json_ld_id(term: object, compactor: Compactor, vocab: bool = False) -> str:
+def json_ld_id(term: NamedNode | BlankNode, compactor: Compactor, vocab: bool = False) -> str:
     if isinstance(term, BlankNode):
         return "_:" + term.value
-    iri = term.value  # type: ignore[attr-defined]
+    iri = term.value
     return compactor.vocab(iri) if vocab else compactor.id(iri)
 
 
-def json_ld_value(term: object, compactor: Compactor) -> object:
+def json_ld_value(term: Term, compactor: Compactor) -> object:
     if not isinstance(term, Literal):
         return {"@id": json_ld_id(term, compactor)}
     if term.language:

@@ -384,8 +384,8 @@ class QueryReader:
             )
         dataset: list[str] = []
         where = self.read_query_body(form, dataset, top=True)
-        if self.peek() is not None:
-            raise QuerySyntaxError(f"unexpected {self.peek().text!r} after the query")  # type: ignore[union-attr]
+        if (extra := self.peek()) is not None:
+            raise QuerySyntaxError(f"unexpected {extra.text!r} after the query")
         self.check_every_service_read()
         return Query(self.text, self.tokens, self.prefixes, self.base, prologue_end, form,
                      dataset, where, self.services)  # fmt: skip

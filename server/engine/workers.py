@@ -177,8 +177,10 @@ class Worker:
 def lower_priority(worker: Worker) -> None:
     """A long query yields the processors to short ones (its worker is retired afterwards, since
     an unprivileged process cannot raise its priority back)."""
+    pid = worker.process.pid  # None only before the process starts
     with contextlib.suppress(OSError):
-        os.setpriority(os.PRIO_PROCESS, worker.process.pid, 10)
+        if pid is not None:
+            os.setpriority(os.PRIO_PROCESS, pid, 10)
 
 
 class WorkerPool:

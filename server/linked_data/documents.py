@@ -15,7 +15,7 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from homs_kg.graph.vocabulary import RDFS, MintedIris, sparql_prologue
 from homs_kg.server.engine.evaluation import QueryJob
-from homs_kg.server.engine.results import DocumentShape
+from homs_kg.server.engine.results import DocumentShape, Term
 from homs_kg.server.stores.interface import INTERNAL_MAX_ROWS, SparqlStore, select_rows
 
 NEIGHBOUR_FACTS = (
@@ -97,18 +97,20 @@ class Document:
     def __init__(self, iri: str, triples: list[Triple]) -> None:
         self.iri = iri
         self.subject = NamedNode(iri)
-        self.by_subject: dict[str, dict[str, list]] = {}
+        self.by_subject: dict[str, dict[str, list[Term]]] = {}
         self.incoming: list[Triple] = []
         for triple in triples:
             facts = self.by_subject.setdefault(str(triple.subject), {})
-            facts.setdefault(triple.predicate.value, []).append(triple.object)
-            if triple.object == self.subject:
+            obj = triple.object
+            assert not isinstance(obj, Triple)  # the build writes no quoted triples (RDF 1.2)
+            facts.setdefault(triple.predicate.value, []).append(obj)
+            if obj == self.subject:
                 self.incoming.append(triple)
 
-    def values(self, subject: object, predicate: str) -> list:
+    def values(self, subject: object, predicate: str) -> list[Term]:
         return self.by_subject.get(str(subject), {}).get(predicate, [])
 
-    def value(self, subject: object, predicate: str) -> object | None:
+    def value(self, subject: object, predicate: str) -> Term | None:
         found = self.values(subject, predicate)
         return found[0] if found else None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, request
 from pyoxigraph import RdfFormat
 from werkzeug.exceptions import NotAcceptable
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from homs_kg.server.engine.evaluation import QueryJob
 from homs_kg.server.engine.formats import negotiate_media
@@ -75,7 +76,7 @@ linked_data = Blueprint("linked_data", __name__)
         }
     },
 )
-def thing(kind: str, rest: str) -> Response:
+def thing(kind: str, rest: str) -> WerkzeugResponse:  # flask's redirect() gives werkzeug's
     """303 See Other from the thing's IRI to the document the client prefers."""
     path = f"{kind}/{rest}" if rest else kind
     require(path)

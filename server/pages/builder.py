@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, Triple
 
 from homs_kg.graph.vocabulary import (
     DCTERMS,
@@ -363,6 +363,8 @@ class PageBuilder:
         links = {self.hkg + name for name in TIMELINE_LINKS}
         relations: dict[str, list[str]] = {}
         for triple in self.doc.incoming:
+            if isinstance(triple.subject, Triple):  # the build writes no quoted triples
+                continue
             event = triple.subject.value
             if triple.predicate.value in links and "#" not in event:
                 relations.setdefault(event, []).append(triple.predicate.value)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pyoxigraph import BlankNode, Literal, NamedNode
+from pyoxigraph import Literal, NamedNode
 
 from homs_kg.graph.vocabulary import DCTERMS, OA, RDF, RDFS, SEM, SKOS, WD, MintedIris
-from homs_kg.server.linked_data.documents import Document
+from homs_kg.server.linked_data.documents import Document, Term
 from homs_kg.server.pages.text import (
     TimeFacts,
     both,
@@ -24,8 +24,6 @@ from homs_kg.server.pages.text import (
 )
 from homs_kg.server.pages.vocabulary import Label, Vocabulary
 from homs_kg.server.web.language import with_language
-
-Term = NamedNode | BlankNode | Literal
 
 # Terms of other vocabularies a page may name, with labels in both languages.
 FOREIGN = {
@@ -220,7 +218,7 @@ class EvidenceBook:
             return Quote(*cut) if cut else Quote("", exact.value, "")
         return None
 
-    def of(self, subject: str | Term | None) -> list[EvidenceView]:
+    def of(self, subject: str | Term) -> list[EvidenceView]:
         """The evidence of ``subject`` (a resource, a part, a reified statement)."""
         records = self.document.values(term(subject), self.linker.base + "ontology/evidence")
         return [self.view(record) for record in sorted(records, key=str)]
@@ -238,7 +236,7 @@ def time_facts(document: Document, subject: str, iris: MintedIris) -> TimeFacts:
     date = document.value(node, hkg + "date")
     return TimeFacts(
         date=date.value if date is not None else None,
-        datatype=date.datatype.value if date is not None and date.datatype else None,
+        datatype=date.datatype.value if isinstance(date, Literal) else None,
         phrase=text(hkg + "datePhrase"),
         qualifier=local_name(text(hkg + "timeQualifier")),
         mode=local_name(text(hkg + "timeMode")),

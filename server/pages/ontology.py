@@ -221,9 +221,9 @@ def assemble(terms: dict[str, Term], about: Ref, title: str, facts: dict) -> Ont
         for scheme in term.schemes:
             if scheme.iri in terms:
                 terms[scheme.iri].members.append(term.ref)
-        for relation, refs in (("domain of", term.domain), ("range of", term.range),
-                               ("checked by", [term.targets])):  # fmt: skip
-            for target in (r for group in refs for r in group if r.iri in terms):
+        for relation, groups in (("domain of", term.domain), ("range of", term.range),
+                                 ("checked by", [term.targets])):  # fmt: skip
+            for target in (r for group in groups for r in group if r.iri in terms):
                 terms[target.iri].related[relation].append(term.ref)
     ordered = sorted(terms.values(), key=lambda t: t.ref.name.lower())
     for term in ordered:

@@ -22,6 +22,7 @@ from werkzeug.exceptions import NotAcceptable
 
 from homs_kg.graph.vocabulary import DCTERMS, RDF, RDFS, XSD, MintedIris, Namespace
 from homs_kg.server.engine.formats import GRAPH_FORMATS, SOLUTION_FORMATS, essence, negotiate
+from homs_kg.server.engine.results import in_memory
 from homs_kg.server.stores.interface import SparqlStore, select_rows
 from homs_kg.server.web.context import build_cached, current_config, current_iris, current_store
 
@@ -253,7 +254,8 @@ def cacheable(response: Response, etag: str, negotiated: bool = True) -> Respons
     response.cache_control.max_age = current_config().cache_seconds
     if negotiated:
         response.vary.add("Accept")
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place: it returns the response
+    return response
 
 
 def rdf_answer(kind: str, build: Callable[[Statistics, MintedIris], list[Triple]]) -> Response:
@@ -264,7 +266,7 @@ def rdf_answer(kind: str, build: Callable[[Statistics, MintedIris], list[Triple]
 
     def render() -> bytes:
         triples = by_subject(build(build_statistics(), minted))
-        return serialize(triples, format=fmt, prefixes=PREFIXES)
+        return in_memory(serialize(triples, format=fmt, prefixes=PREFIXES))
 
     body = build_cached("description", (kind, fmt.file_extension), render)
     media = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")

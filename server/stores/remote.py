@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import (
     Literal,
+    NamedNode,
     Quad,
     QueryResultsFormat,
     RdfFormat,
@@ -36,6 +37,7 @@ from homs_kg.graph.vocabulary import DCTERMS, PROV, RDF, XSD, MintedIris
 from homs_kg.server.engine.evaluation import QueryJob, QueryReply, QueryTimeout, spool_results
 from homs_kg.server.engine.federation.bound_join import ServiceFailed, resolve_services
 from homs_kg.server.engine.federation.calls import ServicePolicy, ServiceRefused, call_services
+from homs_kg.server.engine.results import QueryResults, solutions
 from homs_kg.server.engine.spool import new_spool_folder
 from homs_kg.server.engine.syntax import QuerySyntaxError, has_dataset_clause, with_base
 
@@ -57,7 +59,7 @@ class StoreRefused(Exception):
 
 @dataclass(frozen=True)
 class StoreAnswer:
-    reply_results: object  # pyoxigraph's solutions, boolean or triples
+    reply_results: QueryResults
 
 
 def gsp_url_for(query_url: str) -> str:
@@ -87,7 +89,7 @@ class RemoteStore:
         deadline = time.monotonic() + self.timeout
         try:
             resolution = resolve_services(
-                job.query, self.policy, lambda text: self.ask(text, job).reply_results,
+                job.query, self.policy, lambda text: solutions(self.ask(text, job).reply_results),
                 lambda requests, until: call_services(requests, self.policy, until),
                 deadline, self.iris.base,
             )  # fmt: skip
@@ -127,7 +129,7 @@ class RemoteStore:
         return StoreAnswer(self.results(answer))
 
     @staticmethod
-    def results(answer: requests.Response) -> object:
+    def results(answer: requests.Response) -> QueryResults:
         media = answer.headers.get("Content-Type", "").split(";")[0].strip()
         if media == "application/sparql-results+json":
             return parse_query_results(answer.content, format=QueryResultsFormat.JSON)
@@ -182,6 +184,7 @@ def load_remote(gsp_url: str, quads: list[Quad], iris: MintedIris, build_id: str
     """Replace each named graph of the store with the build's (GSP PUT), the build graph last."""
     graphs: dict[str, list[Quad]] = {}
     for quad in quads:
+        assert isinstance(quad.graph_name, NamedNode)  # a build puts every quad in a named graph
         graphs.setdefault(quad.graph_name.value, []).append(quad)
     build_graph = iris.graph(BUILD_GRAPH)
     build_node = build_graph

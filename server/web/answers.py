@@ -137,4 +137,5 @@ def conditional(response: Response) -> Response:
     and made 304 Not Modified when the request's preconditions say the client has it (RFC 9110
     §13.2.2: If-None-Match, compared weakly, else If-Modified-Since; GET and HEAD only)."""
     digest = hashlib.sha256(response.get_data()).hexdigest()[:32]
-    return validated(response, digest).make_conditional(request)
+    validated(response, digest).make_conditional(request)  # in place: it returns the response
+    return response

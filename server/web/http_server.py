@@ -16,8 +16,9 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, MutableSequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
@@ -26,22 +27,24 @@ from waitress.server import TcpWSGIServer
 from waitress.task import ThreadedTaskDispatcher
 from werkzeug.exceptions import TooManyRequests
 
-from homs_kg.server.settings import SETTINGS
+from homs_kg.server.settings import ServerConfig
 from homs_kg.server.web.client_limits import ClientLimiter
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
 
 log = logging.getLogger("homs_kg.http")
 
 
-def default(name: str) -> object:
-    return SETTINGS[name].default
+DEFAULTS = ServerConfig()  # the settings' declared defaults, typed
 
 
 @dataclass(frozen=True)
 class ConnectionLimits:
-    send_timeout: float = float(default("send_timeout"))  # type: ignore[arg-type]
-    header_timeout: float = float(default("header_timeout"))  # type: ignore[arg-type]
-    client_connections: int = int(default("client_connections"))  # type: ignore[call-overload]
-    max_connections: int = int(default("max_connections"))  # type: ignore[call-overload]
+    send_timeout: float = DEFAULTS.send_timeout
+    header_timeout: float = DEFAULTS.header_timeout
+    client_connections: int = DEFAULTS.client_connections
+    max_connections: int = DEFAULTS.max_connections
 
 
 class FramingParser(HTTPRequestParser):
@@ -82,11 +85,11 @@ class LimitedChannel(HTTPChannel):
         # since when a request's headers are awaited (the connection's opening for the first one)
         self.header_clock: float | None = time.monotonic()
         self.blocked_since: float | None = None  # since when the client has taken no byte
-        # the connection's place in the per-address count shared by several HTTP processes
+        # the connection's place in the counts shared by several HTTP processes
         self.address_release = server.take_accepted(sock)
         super().__init__(server, sock, addr, adj, map)
 
-    def del_channel(self, map: dict | None = None) -> None:
+    def del_channel(self, map: Mapping[int, socket.socket] | None = None) -> None:
         super().del_channel(map)
         if self.address_release is not None:
             self.address_release()
@@ -127,11 +130,13 @@ class LimitedChannel(HTTPChannel):
     def reset(self) -> None:
         """End the connection with a TCP reset, dropping what is queued for the client at once;
         the thread writing the response then gets waitress's ClientDisconnected."""
+        sock = self.socket  # None once waitress has closed the channel: nothing left to reset
         with contextlib.suppress(OSError):
-            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            # Shut down, not closed: this runs while the event loop walks its sockets. A shut
-            # socket reports POLLHUP, and waitress closes the channel (and wakes its writer) then.
-            self.socket.shutdown(socket.SHUT_RDWR)
+            if sock is not None:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                # Shut down, not closed: this runs while the event loop walks its sockets. A shut
+                # socket reports POLLHUP, and waitress closes the channel (and wakes its writer).
+                sock.shutdown(socket.SHUT_RDWR)
         self.will_close = True
 
     def time_out_request(self, timeout: float) -> None:
@@ -159,7 +164,7 @@ class ConnectionBalance:
     the clients (and their queries, for each process's own query workers) are spread over the
     processes instead of going to whichever woke first."""
 
-    def __init__(self, counts: Sequence[int], index: int) -> None:
+    def __init__(self, counts: MutableSequence[int], index: int) -> None:
         self.counts = counts  # a multiprocessing RawArray made before the processes were forked
         self.index = index
         self.lock = threading.Lock()  # this process writes only its own count
@@ -170,14 +175,14 @@ class ConnectionBalance:
     def opened(self) -> Callable[[], None]:
         """Count one connection in; the callable counts it out, once."""
         with self.lock:
-            self.counts[self.index] += 1  # type: ignore[index]
+            self.counts[self.index] += 1
         done = threading.Event()
 
         def closed() -> None:
             with self.lock:
                 if not done.is_set():
                     done.set()
-                    self.counts[self.index] -= 1  # type: ignore[index]
+                    self.counts[self.index] -= 1
 
         return closed
 
@@ -195,14 +200,22 @@ class LimitedServer(TcpWSGIServer):
     client address, and the stall limits applied in its maintenance pass."""
 
     channel_class = LimitedChannel
+    # waitress's stub names one HTTPChannel; the server keeps a dict of its channels by descriptor
+    active_channels: dict[int, LimitedChannel]  # type: ignore[assignment]
+    effective_port: int  # set by waitress's TcpWSGIServer, missing from its stub
 
     def __init__(
         self,
-        application: object,
+        application: WSGIApplication,
         limits: ConnectionLimits,
+        *,
+        sockets: dict[int, socket.socket],
+        dispatcher: ThreadedTaskDispatcher,
+        adj: Adjustments,
+        sockinfo: tuple[int, int, int | None, Any],
+        listening: socket.socket | None = None,
         shared_connections: ClientLimiter | None = None,
         balance: ConnectionBalance | None = None,
-        **kwargs: object,
     ) -> None:
         self.limits = limits
         # with several HTTP processes: the connections of each address in all of them, and of
@@ -210,7 +223,15 @@ class LimitedServer(TcpWSGIServer):
         self.shared_connections = shared_connections
         self.balance = balance
         self.accepted: tuple[socket.socket, Callable[[], None]] | None = None
-        super().__init__(application, **kwargs)
+        super().__init__(
+            application,
+            sockets,
+            _sock=listening,  # a socket bound by the process that forked this one, or None
+            dispatcher=dispatcher,
+            adj=adj,
+            sockinfo=sockinfo,
+            bind_socket=listening is None,
+        )
 
     def accept(self) -> tuple[socket.socket, tuple] | None:
         if self.accepted is not None:  # accepted, but no channel was made of it
@@ -246,7 +267,8 @@ class LimitedServer(TcpWSGIServer):
             super().run()
             return
         try:
-            self.asyncore.loop(timeout=0.1, map=self._map, use_poll=self.adj.asyncore_use_poll)
+            # _map: the socket map waitress's own run() passes, missing from its stub
+            self.asyncore.loop(timeout=0.1, map=self._map, use_poll=self.adj.asyncore_use_poll)  # type: ignore[attr-defined]
         except (SystemExit, KeyboardInterrupt):
             self.task_dispatcher.shutdown()
 
@@ -264,7 +286,8 @@ class LimitedServer(TcpWSGIServer):
         return 0 < cap <= held
 
     def maintenance(self, now: float) -> None:
-        super().maintenance(now)
+        # waitress passes time.time(), a float; its stub says int
+        super().maintenance(now)  # type: ignore[arg-type]
         clock = time.monotonic()
         for channel in list(self.active_channels.values()):
             if channel.stalled_reader(clock, self.limits.send_timeout):
@@ -279,12 +302,12 @@ class LimitedServer(TcpWSGIServer):
                 channel.time_out_request(self.limits.header_timeout)
 
 
-def socket_info(listening: socket.socket) -> tuple:
+def socket_info(listening: socket.socket) -> tuple[int, int, int | None, Any]:
     return (listening.family, listening.type, listening.proto, listening.getsockname())
 
 
 def create_server(
-    application: object,
+    application: WSGIApplication,
     limits: ConnectionLimits,
     shared_connections: ClientLimiter | None = None,
     balance: ConnectionBalance | None = None,
@@ -298,26 +321,28 @@ def create_server(
         asyncore_use_poll=True,  # select() cannot watch descriptors numbered past 1024
         cleanup_interval=1,  # maintenance applies the timeouts: each acts within about a second
     )
-    sockets: dict = {}
+    sockets: dict[int, socket.socket] = {}
     dispatcher = ThreadedTaskDispatcher()
     dispatcher.set_thread_count(adj.threads)
-    common = {"map": sockets, "dispatcher": dispatcher, "adj": adj, "balance": balance}
-    if adj.sockets:
-        servers = [
-            LimitedServer(
-                application,
-                limits,
-                shared_connections,
-                _sock=listening,
-                bind_socket=False,
-                sockinfo=socket_info(listening),
-                **common,
-            )
-            for listening in adj.sockets
-        ]
-    else:
-        servers = [
-            LimitedServer(application, limits, shared_connections, sockinfo=info, **common)
-            for info in adj.listen
-        ]
+    # the listening sockets given, or one per address of --host (the stub says str: they are
+    # getaddrinfo tuples)
+    places: list[tuple[socket.socket | None, tuple[int, int, int | None, Any]]] = (
+        [(listening, socket_info(listening)) for listening in adj.sockets]
+        if adj.sockets
+        else [(None, info) for info in adj.listen]  # type: ignore[misc]
+    )
+    servers = [
+        LimitedServer(
+            application,
+            limits,
+            sockets=sockets,
+            dispatcher=dispatcher,
+            adj=adj,
+            sockinfo=info,
+            listening=listening,
+            shared_connections=shared_connections,
+            balance=balance,
+        )
+        for listening, info in places
+    ]
     return servers[0]  # its run() serves the shared socket map, so every listening socket

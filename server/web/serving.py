@@ -23,6 +23,7 @@ import signal
 import socket
 import sys
 from collections.abc import Iterator
+from typing import Any, cast
 
 from flask import Flask
 from waitress.adjustments import Adjustments
@@ -201,7 +202,9 @@ def bind_sockets(config: ServerConfig) -> list[socket.socket]:
     """Listening sockets on every address --host and --port name (as waitress binds them)."""
     adjustments = Adjustments(host=config.host, port=config.port)
     sockets = []
-    for family, kind, protocol, address in adjustments.listen:
+    # getaddrinfo tuples (waitress's stub says str)
+    listen = cast("list[tuple[int, int, int, Any]]", adjustments.listen)
+    for family, kind, protocol, address in listen:
         listening = socket.socket(family, kind, protocol)
         listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if family == socket.AF_INET6:

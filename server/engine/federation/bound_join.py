@@ -103,8 +103,8 @@ def resolve_services(text: str, policy: ServicePolicy, select_local: LocalSelect
     if not mentions_service(text):
         return Resolution(text, volatile=is_volatile(text))
     query = parse(text)
-    for element in query.services:
-        policy.check(element.target)
+    for service in query.services:
+        policy.check(service.target)
     resolution = Resolution(text, volatile=query.volatile)
     while (element := next_service(query)) is not None:
         join = BoundJoin(query, element, policy, select_local, call, deadline, base_iri)

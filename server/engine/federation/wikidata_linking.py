@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import QueryResultsFormat, QuerySolutions, Store, parse_query_results
+from pyoxigraph import QueryResultsFormat, QuerySolution, QuerySolutions, Store, parse_query_results
 
 from homs_kg.graph.arabic import normalise_arabic
 from homs_kg.server.engine.federation.calls import (
@@ -35,6 +35,7 @@ from homs_kg.server.engine.federation.calls import (
     ServiceRequest,
     call_services,
 )
+from homs_kg.server.engine.results import solutions
 
 WD = "http://www.wikidata.org/entity/"
 KINDS = ("Person", "Place", "Organisation")
@@ -120,7 +121,7 @@ def unlinked_entities(store: Store, hkg: str) -> list[Entity]:
                  FILTER(STRSTARTS(STR(?fit), "{WD}")) }}
     }}"""  # fmt: skip
     entities: dict[str, Entity] = {}
-    for row in store.query(query, use_default_graph_as_union=True):
+    for row in solutions(store.query(query, use_default_graph_as_union=True)):
         iri = row["e"].value
         entity = entities.setdefault(iri, Entity(iri, row["kind"].value[len(hkg) :]))
         entity.labels.add((row["label"].value, row["label"].language or ""))
@@ -231,11 +232,11 @@ def same_label(entity: Entity, text: str, lang: str) -> str | None:
     return None
 
 
-def type_evidence(entity: Entity, row: object) -> str | None:
-    fit = row["fit"]  # type: ignore[index]
+def type_evidence(entity: Entity, row: QuerySolution) -> str | None:
+    fit = row["fit"]
     if fit is not None and fit.value in entity.fitting:
         return f"instance of {fit.value.removeprefix(WD)} (a class aligned to {entity.kind})"
-    if entity.kind == "Place" and row["coordinates"] is not None:  # type: ignore[index]
+    if entity.kind == "Place" and row["coordinates"] is not None:
         return "has coordinates (P625)"
     return None
 
