@@ -4,7 +4,7 @@ build with every problem it found, each with its file and line."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -175,12 +175,12 @@ class DatasetBuilder:
 
     def check_cause(self, dataset: Dataset, cause) -> None:
         """A cause names an annotated event, entity or relation of the corpus."""
-        known = {
+        known: dict[str, Collection[str]] = {
             "event": dataset.events,
             "entity": dataset.entities,
             "statement": self.relation_keys(dataset),
-        }[cause.kind]
-        if cause.target not in known:
+        }
+        if cause.target not in known[cause.kind]:
             self.problems.add(
                 AnnotationError(
                     cause.location.at(cause.kind),

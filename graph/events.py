@@ -101,7 +101,7 @@ class EventWriter:
             for place in places:
                 self.out.add(node, self.hkg[predicate], self.out.iris.resource(place))
         if event.outcome:
-            self.write_outcome(node, event, evidence)
+            self.write_outcome(node, event, event.outcome, evidence)
         if event.extent:
             self.out.add(node, self.hkg.extent, self.hkg[event.extent])
         self.problems.attempt(self.write_participants, node, event, evidence)
@@ -113,13 +113,13 @@ class EventWriter:
         self.problems.attempt(self.write_links, node, event, evidence)
         self.write_claims(node, event)
 
-    def write_outcome(self, node: NamedNode, event: Event, evidence: NamedNode) -> None:
-        """The outcome; reified when the text states its cause ("failed after ...")."""
-        outcome = self.hkg[event.outcome]
+    def write_outcome(self, node: NamedNode, event: Event, name: str, evidence: NamedNode) -> None:
+        """The outcome ``name``; reified when the text states its cause ("failed after ...")."""
+        outcome = self.hkg[name]
         if not any(cause.of == "outcome" for cause in event.caused_by):
             self.out.add(node, self.hkg.outcome, outcome)
             return
-        local = f"outcome-{kebab(event.outcome)}"
+        local = f"outcome-{kebab(name)}"
         statement = self.evidence.statement(node, self.hkg.outcome, outcome, local)
         self.out.add(statement, self.hkg.evidence, evidence)
 
