@@ -77,8 +77,8 @@ class ServerConfig:
         1,
         "HTTP server processes sharing the port, each with its threads and its share of the "
         "query workers, result cache and spool; the per-client limits and --long-queries hold "
-        "across them (2 on a machine of 2 or more cores: one process's requests run under one "
-        "interpreter lock).",
+        "across them (one process's requests run under one interpreter lock; figures in "
+        "docs/benchmark.md).",
         click.IntRange(1, 64),
     )
     query_workers: int = setting(
