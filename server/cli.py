@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+import requests
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, serialize
 
 from homs_kg.graph.build import BuildReport, check
@@ -27,7 +28,15 @@ from homs_kg.server.engine.federation.wikidata_linking import (
     write_review,
 )
 from homs_kg.server.engine.syntax import QueryReader, QuerySyntaxError, Token, tokenize
-from homs_kg.server.settings import FEDERATION, SETTINGS, ServerConfig, option, options
+from homs_kg.server.settings import (
+    FEDERATION,
+    FLAGS,
+    ServerConfig,
+    option,
+    options,
+    secrets_from_environment,
+)
+from homs_kg.server.stores.authentication import ChallengeAuth, store_auth
 from homs_kg.server.stores.remote import gsp_url_for, load_remote
 from homs_kg.server.tables import render_table
 
@@ -60,7 +69,7 @@ UPDATE_OPERATIONS = {
     "ADD",
 }
 BUILD_ONLY = ("store_gsp",)  # the settings only build reads
-SERVE_SETTINGS = tuple(name for name in SETTINGS if name not in BUILD_ONLY)
+SERVE_SETTINGS = tuple(name for name in FLAGS if name not in BUILD_ONLY)
 BUILD_FAILED = "build failed, the live store is unchanged"
 REBUILD = "run 'homs-kg build' to build a new one"
 
@@ -76,9 +85,10 @@ def fail(message: str) -> NoReturn:
 
 
 def configuration(settings: dict[str, Any]) -> ServerConfig:
-    """A command's settings as one configuration; a malformed value is one clear line."""
+    """A command's settings as one configuration, with the secrets from the environment; a
+    malformed value is one clear line."""
     try:
-        return ServerConfig(**settings)
+        return ServerConfig(**settings, **secrets_from_environment())
     except ValueError as error:
         fail(str(error))
 
@@ -136,7 +146,9 @@ def build(
         click.echo("\n".join(report.lines()))
         return
     target = store_gsp or gsp_url_for(store)
-    report = build_remote(target, base_iri, folders)
+    secrets = secrets_from_environment()
+    auth = store_auth(secrets["store_user"], secrets["store_password"])
+    report = build_remote(target, base_iri, folders, auth)
     echo_warnings(report.dataset.warnings)
     click.echo("\n".join(report.lines()))
     click.echo(f"loaded into {target}")
@@ -154,7 +166,8 @@ def build_local(data_dir: Path, base_iri: str, folders: list[Path]) -> BuildRepo
         fail(f"{BUILD_FAILED}: cannot write the store in {data_dir}: {error}")
 
 
-def build_remote(gsp_url: str, base_iri: str, folders: list[Path]) -> BuildReport:
+def build_remote(gsp_url: str, base_iri: str, folders: list[Path],
+                 auth: ChallengeAuth | None) -> BuildReport:  # fmt: skip
     """Check the corpus, then load it into the remote store through the Graph Store Protocol."""
     try:
         report = check(base_iri, folders)
@@ -165,8 +178,8 @@ def build_remote(gsp_url: str, base_iri: str, folders: list[Path]) -> BuildRepor
     if not report.shacl.conforms:
         fail(f"{BUILD_FAILED}: {report.shacl.summary()}")
     try:
-        load_remote(gsp_url, report.dataset.quads, report.dataset.iris, new_build_id())
-    except (RuntimeError, OSError) as error:
+        load_remote(gsp_url, report.dataset.quads, report.dataset.iris, new_build_id(), auth)
+    except (RuntimeError, OSError, requests.RequestException) as error:
         fail(f"loading the remote store failed: {error}")
     return report
 

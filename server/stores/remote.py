@@ -20,8 +20,8 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import requests
 from pyoxigraph import (
     Literal,
     Quad,
@@ -38,9 +38,7 @@ from homs_kg.server.engine.federation.bound_join import ServiceFailed, resolve_s
 from homs_kg.server.engine.federation.calls import ServicePolicy, ServiceRefused, call_services
 from homs_kg.server.engine.spool import new_spool_folder
 from homs_kg.server.engine.syntax import QuerySyntaxError, has_dataset_clause, with_base
-
-if TYPE_CHECKING:
-    import requests
+from homs_kg.server.stores.authentication import ChallengeAuth
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 BUILD_GRAPH = "build"
@@ -67,7 +65,7 @@ def gsp_url_for(query_url: str) -> str:
 
 class RemoteStore:
     def __init__(self, query_url: str, base_iri: str, timeout: float, max_rows: int,
-                 policy: ServicePolicy) -> None:  # fmt: skip
+                 policy: ServicePolicy, auth: ChallengeAuth | None = None) -> None:  # fmt: skip
         self.query_url = query_url
         self.iris = MintedIris(base_iri)
         self.timeout = timeout
@@ -75,9 +73,8 @@ class RemoteStore:
         self.policy = policy
         self.spool = new_spool_folder()
         self.job_numbers = itertools.count()
-        import requests  # only a server over a remote store needs an HTTP client
-
         self.session = requests.Session()
+        self.session.auth = auth
         self.lock = threading.Lock()
         self.cached: tuple[float, str, tuple[str, ...]] = (0.0, "", ())
 
@@ -105,8 +102,6 @@ class RemoteStore:
 
     def ask(self, query: str, job: QueryJob) -> StoreAnswer:
         """One query to the store, over the job's dataset; StoreRefused when it fails."""
-        import requests
-
         data = [("query", query)]
         graphs = job.default_graphs
         if not graphs and not has_dataset_clause(query):
@@ -178,7 +173,7 @@ class RemoteStore:
 
 
 def load_remote(gsp_url: str, quads: list[Quad], iris: MintedIris, build_id: str,
-                timeout: float = 300.0) -> None:  # fmt: skip
+                auth: ChallengeAuth | None = None, timeout: float = 300.0) -> None:  # fmt: skip
     """Replace each named graph of the store with the build's (GSP PUT), the build graph last."""
     graphs: dict[str, list[Quad]] = {}
     for quad in quads:
@@ -190,16 +185,14 @@ def load_remote(gsp_url: str, quads: list[Quad], iris: MintedIris, build_id: str
         Quad(build_node, DCTERMS.identifier, literal(build_id), build_graph),
         Quad(build_node, PROV.generatedAtTime, literal(now(), "dateTime"), build_graph),
     ]
-    import requests
-
     with requests.Session() as session:
+        session.auth = auth
         for graph, members in [*graphs.items(), (build_graph.value, marker)]:
             body = serialize((m.triple for m in members), format=RdfFormat.N_TRIPLES)
             answer = session.put(gsp_url, params={"graph": graph}, data=body, timeout=timeout,
                                  headers={"Content-Type": "application/n-triples"})  # fmt: skip
             if answer.status_code not in (200, 201, 204):
-                raise RuntimeError(f"the store refused graph {graph}: {answer.status_code} "
-                                   f"{answer.text[:200]}")  # fmt: skip
+                raise RuntimeError(refusal(graph, answer))
 
 
 def literal(value: str, datatype: str | None = None) -> Literal:
@@ -208,3 +201,11 @@ def literal(value: str, datatype: str | None = None) -> Literal:
 
 def now() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def refusal(graph: str, answer: requests.Response) -> str:
+    """Why the store refused a graph; a refusal of credentials names where they are given."""
+    if answer.status_code in (401, 403):
+        return (f"the store refused graph {graph} ({answer.status_code}): give the credentials of "
+                "a user that may write in HOMS_KG_STORE_USER and HOMS_KG_STORE_PASSWORD")
+    return f"the store refused graph {graph}: {answer.status_code} {answer.text[:200]}"
