@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-import requests
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, serialize
 
 from homs_kg.graph.build import BuildReport, check
@@ -37,7 +36,8 @@ from homs_kg.server.settings import (
     secrets_from_environment,
 )
 from homs_kg.server.stores.authentication import ChallengeAuth, store_auth
-from homs_kg.server.stores.remote import gsp_url_for, load_remote
+from homs_kg.server.stores.remote import gsp_url_for
+from homs_kg.server.stores.remote_load import LoadFailed, RemoteLoader
 from homs_kg.server.tables import render_table
 
 QUERY_FORMATS = {
@@ -148,10 +148,12 @@ def build(
     target = store_gsp or gsp_url_for(store)
     secrets = secrets_from_environment()
     auth = store_auth(secrets["store_user"], secrets["store_password"])
-    report = build_remote(target, base_iri, folders, auth)
+    started = time.monotonic()
+    report, build_id, triples = build_remote(store, target, base_iri, folders, auth)
     echo_warnings(report.dataset.warnings)
     click.echo("\n".join(report.lines()))
-    click.echo(f"loaded into {target}")
+    click.echo(f"loaded into {target}: build {build_id}, {triples} triples, "
+               f"{time.monotonic() - started:.1f} s (checks included), now live")  # fmt: skip
 
 
 def build_local(data_dir: Path, base_iri: str, folders: list[Path]) -> BuildReport:
@@ -166,9 +168,11 @@ def build_local(data_dir: Path, base_iri: str, folders: list[Path]) -> BuildRepo
         fail(f"{BUILD_FAILED}: cannot write the store in {data_dir}: {error}")
 
 
-def build_remote(gsp_url: str, base_iri: str, folders: list[Path],
-                 auth: ChallengeAuth | None) -> BuildReport:  # fmt: skip
-    """Check the corpus, then load it into the remote store through the Graph Store Protocol."""
+def build_remote(query_url: str, gsp_url: str, base_iri: str, folders: list[Path],
+                 auth: ChallengeAuth | None) -> tuple[BuildReport, str, int]:  # fmt: skip
+    """Check the corpus, then load it into the remote store through the Graph Store Protocol
+    beside the live build, and switch to it (server/stores/remote_load.py); the report, the
+    build id and the number of triples loaded."""
     try:
         report = check(base_iri, folders)
     except BuildError as error:
@@ -177,11 +181,16 @@ def build_remote(gsp_url: str, base_iri: str, folders: list[Path],
         fail(corpus_failure(error))
     if not report.shacl.conforms:
         fail(f"{BUILD_FAILED}: {report.shacl.summary()}")
+    build_id = new_build_id()
+    generated = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    loader = RemoteLoader(query_url, gsp_url, report.dataset.iris, auth)
     try:
-        load_remote(gsp_url, report.dataset.quads, report.dataset.iris, new_build_id(), auth)
-    except (RuntimeError, OSError, requests.RequestException) as error:
+        triples = loader.load(report.dataset.quads, build_id, generated)
+    except LoadFailed as error:
         fail(f"loading the remote store failed: {error}")
-    return report
+    finally:
+        loader.close()
+    return report, build_id, triples
 
 
 def corpus_failure(error: BuildError | UnicodeDecodeError) -> str:

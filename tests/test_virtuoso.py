@@ -1,0 +1,157 @@
+"""OpenLink Virtuoso 7 as the remote store, started by the tests (tests/virtuoso.py): loaded by
+``homs-kg build --store`` through its writable Graph Store Protocol endpoint (digest
+authentication), served by ``homs-kg serve --store`` with the embedded store's answers.
+
+.ci/run installs Debian's ``virtuoso-opensource`` when ``virtuoso-t`` is missing; where it is
+not installed these tests are skipped, saying so.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import rdflib
+import requests
+from click.testing import CliRunner
+
+from homs_kg.server.catalogue.queries import CatalogueQuery, load_catalogue
+from homs_kg.server.cli import main
+
+from .conftest import BASE, LiveServer
+from .virtuoso import PASSWORD, VirtuosoServer, binary
+
+pytestmark = pytest.mark.skipif(binary() is None, reason="virtuoso-t is not installed "
+                                "(apt-get install virtuoso-opensource; .ci/run does)")  # fmt: skip
+
+# Measured on Virtuoso 7.2 (Debian): on a database holding one build, the query's FILTERs on
+# language tags, joined to its rdfs:subClassOf* pattern, leave no row (the same query answers
+# its 36 rows once the store holds a second build); every rewriting tried gave the same.
+ENGINE_BUGS = {"organisations-roles": "Virtuoso answers no row on a new database (engine bug)"}
+LOCAL_QUERIES = [
+    pytest.param(q, marks=pytest.mark.xfail(reason=ENGINE_BUGS[q.name], strict=False))
+    if q.name in ENGINE_BUGS else q
+    for q in load_catalogue() if "SERVICE" not in q.text
+]  # fmt: skip
+JSON_RESULTS = {"Accept": "application/sparql-results+json"}
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.stop()
+
+
+def build_into(server: VirtuosoServer, *corpus: str) -> str:
+    """``homs-kg build --store`` into the Virtuoso; its output."""
+    options = ["--store", server.query_url, "--store-gsp", server.gsp_url, "--base-iri", BASE]
+    for folder in corpus:
+        options += ["--corpus", folder]
+    result = CliRunner().invoke(main, ["build", *options], env=server.credentials)
+    assert result.exit_code == 0, result.output
+    assert PASSWORD not in result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def loaded(virtuoso: VirtuosoServer, article_corpus: Path) -> VirtuosoServer:
+    started = time.monotonic()
+    output = build_into(virtuoso, str(article_corpus))
+    seconds = time.monotonic() - started
+    print(f"Virtuoso started in {virtuoso.start_seconds:.1f} s; build --store: {seconds:.1f} s; "
+          f"{output.splitlines()[-1]}")  # fmt: skip
+    return virtuoso
+
+
+@pytest.fixture(scope="module")
+def served(loaded: VirtuosoServer, data_dir: Path) -> Iterator[LiveServer]:
+    server = LiveServer(data_dir, "--store", loaded.query_url)
+    yield server
+    server.stop()
+
+
+def bindings(server: LiveServer, query: str) -> list[dict]:
+    response = requests.post(f"{server.url}/sparql", data={"query": query}, timeout=60,
+                             headers=JSON_RESULTS)  # fmt: skip
+    assert response.status_code == 200, response.text
+    return response.json()["results"]["bindings"]
+
+
+def test_build_loads_the_graph_with_digest_authentication(loaded: VirtuosoServer) -> None:
+    """Virtuoso's writable GSP endpoint asks for digest; the build's graphs are there."""
+    refused = requests.put(loaded.gsp_url, params={"graph": "urn:x"}, data=b"", timeout=10)
+    assert refused.status_code == 401
+    assert "digest" in refused.headers["WWW-Authenticate"].lower()
+    query = (f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+             f'FILTER(STRSTARTS(STR(?g), "{BASE}graph/build/")) }}')  # fmt: skip
+    answer = requests.get(loaded.query_url, params={"query": query}, headers=JSON_RESULTS,
+                          timeout=30)  # fmt: skip
+    assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) > 6000
+
+
+def test_a_build_without_credentials_is_one_clear_line(loaded: VirtuosoServer) -> None:
+    result = CliRunner().invoke(main, ["build", "--store", loaded.query_url, "--store-gsp",
+                                       loaded.gsp_url], env={"HOMS_KG_STORE_USER": ""})  # fmt: skip
+    assert result.exit_code == 1
+    assert "HOMS_KG_STORE_USER and HOMS_KG_STORE_PASSWORD" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("query", LOCAL_QUERIES, ids=lambda q: q.name)
+def test_catalogue_answers_are_the_embedded_stores(
+    served: LiveServer, live_server: LiveServer, query: CatalogueQuery
+) -> None:
+    """The same rows; in the same order as far as the query orders them (rows that tie on the
+    ORDER BY keys may come in any order)."""
+    remote, embedded = bindings(served, query.text), bindings(live_server, query.text)
+    assert remote
+    assert sorted(map(repr, remote)) == sorted(map(repr, embedded))
+    keys = re.search(r"ORDER BY\s+(?:DESC\()?\?(\w+)", query.text)
+    if keys:
+        first = keys.group(1)
+        assert [r.get(first) for r in remote] == [r.get(first) for r in embedded]
+
+
+def test_the_homs_page(served: LiveServer) -> None:
+    response = requests.get(f"{served.url}/page/resource/homs", timeout=30)
+    assert response.status_code == 200
+    assert "حمص" in response.text
+
+
+def test_an_event_page(served: LiveServer) -> None:
+    response = requests.get(f"{served.url}/page/resource/khalidiya-massacre-2012", timeout=30)
+    assert response.status_code == 200
+    assert "مجزرة الخالدية" in response.text
+
+
+def test_a_resource_document(served: LiveServer) -> None:
+    response = requests.get(f"{served.url}/data/resource/homs.ttl", timeout=30)
+    assert response.status_code == 200
+    graph = rdflib.Graph().parse(data=response.content, format="turtle")
+    label = rdflib.Literal("حمص", lang="ar")
+    assert (rdflib.URIRef(f"{BASE}resource/homs"), rdflib.RDFS.label, label) in graph
+
+
+def test_search(served: LiveServer) -> None:
+    response = requests.get(f"{served.url}/search", params={"q": "الاتاسي"},
+                            headers={"Accept": "application/json"}, timeout=30)  # fmt: skip
+    assert response.status_code == 200, response.text
+    assert response.json()["results"]
+
+
+def test_reconciliation(served: LiveServer) -> None:
+    batch = {"q0": {"query": "Homs"}}
+    response = requests.post(f"{served.url}/reconcile", data={"queries": json.dumps(batch)},
+                             timeout=30)  # fmt: skip
+    assert response.status_code == 200, response.text
+    assert response.json()["q0"]["result"][0]["id"].endswith("homs")
+
+
+def test_healthz_names_the_build(served: LiveServer) -> None:
+    build = requests.get(f"{served.url}/healthz", timeout=30).json()["build"]
+    assert build != "unbuilt" and build[:8].isdigit()
