@@ -20,14 +20,62 @@ class Label:
 
 
 @dataclass(frozen=True)
+class Cause:
+    """A cause or reason the text states: what it points to (an event, an entity, or a relation
+    as "subject property object"), the quote that states it and the connective words in it."""
+
+    target: str
+    kind: str  # "event", "entity" or "statement"
+    quote: str
+    connective: str
+    location: Location
+    of: str | None = None  # "outcome": the cause explains the event's outcome, not the event
+
+
+@dataclass(frozen=True)
 class Description:
-    """A nickname or a characterisation: the text's words, a translation and the quote."""
+    """A nickname or a characterisation: the text's words, a translation and the quote; who uses
+    the wording, whether the text says it was used in the past, and why it is used."""
 
     id: str
     label: Label
     quote: str
     location: Location
     used_by: str | None = None
+    formerly: bool = False
+    caused_by: tuple[Cause, ...] = ()
+
+
+@dataclass(frozen=True)
+class Provision:
+    """A purpose or an agreement term: the text's words, a translation, the quote, what it is
+    about, and (terms) the terms it is given in exchange for."""
+
+    id: str
+    label: Label
+    quote: str
+    location: Location
+    about: str | None = None
+    in_exchange_for: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Transport:
+    means: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Correction:
+    """An editor's note that the text is likely wrong on a point: the resource it concerns, the
+    text's words it questions, the note and the references it rests on."""
+
+    id: str
+    about: str
+    quote: str
+    note: str
+    sources: tuple[str, ...]
+    location: Location
 
 
 @dataclass(frozen=True)
@@ -88,6 +136,7 @@ class When:
 class EventLink:
     event: str
     quote: str | None = None
+    connective: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +157,13 @@ class Event:
     counts: tuple[CountAnnotation, ...] = ()
     part_of: tuple[EventLink, ...] = ()
     result_of: tuple[EventLink, ...] = ()
+    about: tuple[EventLink, ...] = ()
+    caused_by: tuple[Cause, ...] = ()
+    purposes: tuple[Provision, ...] = ()
+    terms: tuple[Provision, ...] = ()
+    transport: Transport | None = None
+    characterisations: tuple[Description, ...] = ()
+    extent: str | None = None
     outcome: str | None = None
     wikidata: tuple[str, ...] = ()
     proposed: bool = False
@@ -120,6 +176,7 @@ class Annotations:
     entities: list[Entity] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
 
 
 def _list(value: object) -> list:
@@ -146,6 +203,20 @@ def _location(path: str, entry: str, item: LocatedMap, line: int) -> Location:
     return Location(path, line, entry, dict(item.lines))
 
 
+CAUSE_TARGETS = ("event", "entity", "statement")
+
+
+def _causes(item: LocatedMap, at: Location) -> tuple[Cause, ...]:
+    found = []
+    for cause, line in _items(item, "caused_by"):
+        kind = next(key for key in CAUSE_TARGETS if key in cause)
+        where = _location(at.file, f"{at.entry}.caused_by[{cause[kind]}]", cause, line)
+        found.append(
+            Cause(cause[kind], kind, cause["quote"], cause["connective"], where, cause.get("of"))
+        )
+    return tuple(found)
+
+
 def _descriptions(item: LocatedMap, key: str, at: Location) -> tuple[Description, ...]:
     found = []
     for description, line in _items(item, key):
@@ -157,6 +228,25 @@ def _descriptions(item: LocatedMap, key: str, at: Location) -> tuple[Description
                 quote=description["quote"],
                 location=where,
                 used_by=description.get("used_by"),
+                formerly=bool(description.get("formerly", False)),
+                caused_by=_causes(description, where),
+            )
+        )
+    return tuple(found)
+
+
+def _provisions(item: LocatedMap, key: str, at: Location) -> tuple[Provision, ...]:
+    found = []
+    for provision, line in _items(item, key):
+        where = _location(at.file, f"{at.entry}.{key}[{provision['id']}]", provision, line)
+        found.append(
+            Provision(
+                id=provision["id"],
+                label=Label(provision["ar"], provision["en"]),
+                quote=provision["quote"],
+                location=where,
+                about=provision.get("about"),
+                in_exchange_for=_strings(provision.get("in_exchange_for")),
             )
         )
     return tuple(found)
@@ -216,9 +306,15 @@ def _counts(item: LocatedMap, at: Location) -> tuple[CountAnnotation, ...]:
 
 def _links(value: object) -> tuple[EventLink, ...]:
     return tuple(
-        EventLink(link["event"], link["quote"]) if isinstance(link, dict) else EventLink(link)
+        EventLink(link["event"], link["quote"], link.get("connective"))
+        if isinstance(link, dict)
+        else EventLink(link)
         for link in _list(value)
     )
+
+
+def _transport(value: dict | None) -> Transport | None:
+    return Transport(value["means"], value["quote"]) if value else None
 
 
 def read_event(item: LocatedMap, line: int, path: str) -> Event:
@@ -240,9 +336,27 @@ def read_event(item: LocatedMap, line: int, path: str) -> Event:
         counts=_counts(item, at),
         part_of=_links(item.get("part_of")),
         result_of=_links(item.get("result_of")),
+        about=_links(item.get("about")),
+        caused_by=_causes(item, at),
+        purposes=_provisions(item, "purposes", at),
+        terms=_provisions(item, "terms", at),
+        transport=_transport(item.get("transport")),
+        characterisations=_descriptions(item, "characterisations", at),
+        extent=item.get("extent"),
         outcome=item.get("outcome"),
         wikidata=_strings(item.get("wikidata")),
         proposed=bool(item.get("proposed", False)),
+    )
+
+
+def read_correction(item: LocatedMap, line: int, path: str) -> Correction:
+    return Correction(
+        id=item["id"],
+        about=item["about"],
+        quote=item["quote"],
+        note=item["note"],
+        sources=_strings(item["sources"]),
+        location=_location(path, f"corrections[{item['id']}]", item, line),
     )
 
 
@@ -254,4 +368,5 @@ def read_annotations(data: LocatedMap, path: str) -> Annotations:
         entities=[read_entity(item, line, path) for item, line in _items(data, "entities")],
         relations=[read_relation(item, line, path) for item, line in _items(data, "relations")],
         events=[read_event(item, line, path) for item, line in _items(data, "events")],
+        corrections=[read_correction(i, line, path) for i, line in _items(data, "corrections")],
     )

@@ -12,6 +12,7 @@ from pyoxigraph import Quad
 from .annotations import Annotations, Entity, Event, read_annotations
 from .arabic import normalise_arabic
 from .chronology import Chronology
+from .claims import ClaimWriter, check_in_text
 from .corpus import AnnotatedSource, CorpusSchemas, SourceDocument, load_corpus
 from .emitter import EvidenceWriter, GraphEmitter, ar, en, kebab, typed
 from .errors import AnnotationError, Location, Problems
@@ -143,7 +144,7 @@ class DatasetBuilder:
                         entity(slug, event.location.at(key))
                 for participant in event.participants:
                     entity(participant.agent, event.location.at("participants"))
-                for key in ("part_of", "result_of"):
+                for key in ("part_of", "result_of", "about"):
                     for link in getattr(event, key):
                         if link.event not in dataset.events:
                             self.problems.add(
@@ -152,9 +153,70 @@ class DatasetBuilder:
                                 )
                             )
             for item in notes.entities:
-                for nickname in item.nicknames:
-                    if nickname.used_by:
-                        entity(nickname.used_by, nickname.location.at("used_by"))
+                for description in (*item.nicknames, *item.characterisations):
+                    self.check_description(dataset, description, entity)
+            for correction in notes.corrections:
+                if correction.about not in dataset.entities | dataset.events:
+                    self.problems.add(
+                        AnnotationError(
+                            correction.location.at("about"),
+                            f"{correction.about!r} is not an annotated entity or event",
+                        )
+                    )
+            for event in notes.events:
+                self.check_event_claims(dataset, event, entity)
+
+    def check_description(self, dataset: Dataset, description, entity) -> None:
+        if description.used_by:
+            entity(description.used_by, description.location.at("used_by"))
+        for cause in description.caused_by:
+            self.check_cause(dataset, cause)
+
+    def check_cause(self, dataset: Dataset, cause) -> None:
+        """A cause names an annotated event, entity or relation of the corpus."""
+        known = {
+            "event": dataset.events,
+            "entity": dataset.entities,
+            "statement": self.relation_keys(dataset),
+        }[cause.kind]
+        if cause.target not in known:
+            self.problems.add(
+                AnnotationError(
+                    cause.location.at(cause.kind),
+                    f"{cause.target!r} is not an annotated {cause.kind}",
+                )
+            )
+
+    @staticmethod
+    def relation_keys(dataset: Dataset) -> set[str]:
+        return {
+            f"{r.subject} {r.property} {r.object}"
+            for notes in dataset.annotations.values()
+            for r in notes.relations
+        }
+
+    def check_event_claims(self, dataset: Dataset, event: Event, entity) -> None:
+        """The references of an event's causes, links, purposes, terms and wording."""
+        for cause in event.caused_by:
+            self.check_cause(dataset, cause)
+        for description in event.characterisations:
+            self.check_description(dataset, description, entity)
+        terms = {term.id for term in event.terms}
+        for provision in (*event.purposes, *event.terms):
+            if provision.about and provision.about not in dataset.events:
+                self.problems.add(
+                    AnnotationError(
+                        provision.location.at("about"), f"{provision.about!r} is not an event"
+                    )
+                )
+            for other in provision.in_exchange_for:
+                if other not in terms:
+                    self.problems.add(
+                        AnnotationError(
+                            provision.location.at("in_exchange_for"),
+                            f"{other!r} is not a term of this event",
+                        )
+                    )
 
     def source_graph(
         self, dataset: Dataset, source: SourceDocument, annotations: Annotations, times: dict
@@ -168,9 +230,14 @@ class DatasetBuilder:
             self.problems.attempt(self.write_entity, evidence, locator, source, item, text, dataset)
         for relation in annotations.relations:
             self.problems.attempt(self.write_relation, evidence, locator, relation)
-        events = EventWriter(evidence, locator, times, self.problems, self.vocabulary.unit_words)
+        claims = ClaimWriter(evidence, locator.locate, locator.within, text)
+        events = EventWriter(
+            evidence, locator, times, self.problems, self.vocabulary.unit_words, claims
+        )
         for event in annotations.events:
             self.problems.attempt(events.write, event)
+        for correction in annotations.corrections:
+            self.problems.attempt(claims.correction, correction)
         return out.quads
 
     def write_relation(self, evidence: EvidenceWriter, locator: Locator, relation) -> None:
@@ -231,35 +298,20 @@ class DatasetBuilder:
         if item.label_note:
             out.add(node, SKOS.editorialNote, en(item.label_note))
         evidence.record(item.id, mention, node)
+        claims = ClaimWriter(evidence, locator.locate, locator.within, text)
         for kind, descriptions in (
             ("nickname", item.nicknames),
             ("characterisedAs", item.characterisations),
         ):
             for description in descriptions:
-                where = description.location
-                self.check_in_text(description.label.ar, text, None, where.at("ar"))
-                span = locator.locate(description.quote, where.at("quote"))
-                part = self.iris.resource(item.id, description.id)
-                out.add(node, hkg[kind], part)
-                out.add(
-                    part, RDF.type, hkg.Nickname if kind == "nickname" else hkg.Characterisation
-                )
-                out.labels(part, description.label)
-                if description.used_by:
-                    out.add(part, hkg.usedBy, self.iris.resource(description.used_by))
-                evidence.record(f"{item.id}-{description.id}", span, part)
+                self.problems.attempt(claims.description, node, item.id, description, kind)
 
     @staticmethod
     def check_in_text(label: str, text: str, item: Entity | None, where: Location) -> None:
         """An Arabic label must be the text's own words, unless its entity notes why not."""
         if item is not None and item.label_note:
             return
-        if normalise_arabic(label) not in text:
-            raise AnnotationError(
-                where,
-                f"{label!r} does not occur in the text (add a "
-                "label_note saying where the label comes from)",
-            )
+        check_in_text(label, text, where)
 
     def wikidata_graph(self, dataset: Dataset) -> list[Quad]:
         out = GraphEmitter(self.iris, self.iris.graph("wikidata-links"))

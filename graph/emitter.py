@@ -71,16 +71,24 @@ class EvidenceWriter:
         """An ``oa:Annotation`` targeting the quote in the source, with ``body`` as its body."""
         out, hkg = self.emitter, self.emitter.hkg
         evidence = out.iris.evidence(f"{self.source_id}/{slug}")
-        target, quote, position = (
-            NamedNode(f"{evidence.value}#{part}") for part in ("target", "quote", "position")
-        )
         out.add(evidence, RDF.type, hkg.Evidence)
         out.add(evidence, RDF.type, OA.Annotation)
         out.add(evidence, OA.motivatedBy, OA.describing)
         out.add(evidence, OA.hasBody, body)
-        out.add(evidence, OA.hasTarget, target)
-        out.add(evidence, hkg.sentence, ar(span.sentence))
+        self.target(evidence, span)
         out.add(evidence, PROV.wasDerivedFrom, out.iris.source(self.source_id))
+        out.add(body, hkg.evidence, evidence)
+        return evidence
+
+    def target(self, annotation: NamedNode, span: TextSpan) -> None:
+        """The annotation's target: the quote in the source, by quote and by position, and the
+        whole line that holds it."""
+        out = self.emitter
+        target, quote, position = (
+            NamedNode(f"{annotation.value}#{part}") for part in ("target", "quote", "position")
+        )
+        out.add(annotation, OA.hasTarget, target)
+        out.add(annotation, out.hkg.sentence, ar(span.sentence))
         out.add(target, RDF.type, OA.SpecificResource)
         out.add(target, OA.hasSource, out.iris.source(self.source_id))
         out.add(target, OA.hasSelector, quote)
@@ -92,15 +100,15 @@ class EvidenceWriter:
         out.add(position, RDF.type, OA.TextPositionSelector)
         out.add(position, OA.start, typed(str(span.start), "nonNegativeInteger"))
         out.add(position, OA.end, typed(str(span.end), "nonNegativeInteger"))
-        out.add(body, hkg.evidence, evidence)
-        return evidence
 
     def statement(
         self, subject: NamedNode, predicate: NamedNode, obj: NamedNode, local: str
     ) -> NamedNode:
-        """Assert a triple and reify it (RDF 1.1 Semantics, D.1) so it can carry evidence."""
+        """Assert a triple and reify it (RDF 1.1 Semantics, D.1) so it can carry evidence; the
+        node is ``subject#local``, or ``subject#fragment-local`` for a subject that is a part."""
         out = self.emitter
-        node = NamedNode(f"{subject.value}#{local}")
+        base, _, fragment = subject.value.partition("#")
+        node = NamedNode(f"{base}#{fragment}-{local}" if fragment else f"{base}#{local}")
         out.add(subject, predicate, obj)
         out.add(node, RDF.type, RDF.Statement)
         out.add(node, RDF.subject, subject)

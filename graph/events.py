@@ -8,6 +8,7 @@ from pyoxigraph import NamedNode
 
 from .annotations import Event
 from .chronology import EventTime
+from .claims import ClaimWriter
 from .emitter import EvidenceWriter, GraphEmitter, ar, boolean, en, kebab, number, typed
 from .errors import AnnotationError, Location, Problems
 from .quantities import QuantityError, parse_quantity
@@ -68,8 +69,10 @@ class EventWriter:
         times: dict[str, EventTime | None],
         problems: Problems,
         units: dict[str, str],
+        claims: ClaimWriter,
     ) -> None:
         self.units = units
+        self.claims = claims
         self.evidence = evidence
         self.out: GraphEmitter = evidence.emitter
         self.hkg = self.out.hkg
@@ -98,7 +101,9 @@ class EventWriter:
             for place in places:
                 self.out.add(node, self.hkg[predicate], self.out.iris.resource(place))
         if event.outcome:
-            self.out.add(node, self.hkg.outcome, self.hkg[event.outcome])
+            self.write_outcome(node, event, evidence)
+        if event.extent:
+            self.out.add(node, self.hkg.extent, self.hkg[event.extent])
         self.problems.attempt(self.write_participants, node, event, evidence)
         kinds: Counter[str] = Counter()
         for count in event.counts:
@@ -106,6 +111,35 @@ class EventWriter:
             local = kebab(count.kind) + (f"-{kinds[count.kind]}" if kinds[count.kind] > 1 else "")
             self.problems.attempt(self.write_count, node, event, count, span, local)
         self.problems.attempt(self.write_links, node, event, evidence)
+        self.write_claims(node, event)
+
+    def write_outcome(self, node: NamedNode, event: Event, evidence: NamedNode) -> None:
+        """The outcome; reified when the text states its cause ("failed after ...")."""
+        outcome = self.hkg[event.outcome]
+        if not any(cause.of == "outcome" for cause in event.caused_by):
+            self.out.add(node, self.hkg.outcome, outcome)
+            return
+        local = f"outcome-{kebab(event.outcome)}"
+        statement = self.evidence.statement(node, self.hkg.outcome, outcome, local)
+        self.out.add(statement, self.hkg.evidence, evidence)
+
+    def write_claims(self, node: NamedNode, event: Event) -> None:
+        """What the text says about the event beyond its parts: its wording, causes, purposes,
+        terms and means of transport."""
+        attempt, claims = self.problems.attempt, self.claims
+        for description in event.characterisations:
+            attempt(claims.description, node, event.id, description, "characterisedAs")
+        for cause in event.caused_by:
+            subject = node
+            if cause.of == "outcome" and event.outcome:
+                subject = self.out.iris.resource(event.id, f"outcome-{kebab(event.outcome)}")
+            attempt(claims.cause, subject, event.id, cause)
+        for kind, provisions in (("purpose", event.purposes), ("term", event.terms)):
+            for provision in provisions:
+                attempt(claims.provision, node, event.id, provision, kind)
+        if event.transport:
+            where = event.location.at("transport")
+            attempt(claims.transport, node, event.id, event.transport, where)
 
     def write_time(self, node: NamedNode, event: Event, span: TextSpan) -> None:
         found = self.times.get(event.id)
@@ -186,22 +220,30 @@ class EventWriter:
         self.out.add(part, hkg.countedGroup, hkg[count.group])
         if quantity.value is not None:
             self.out.add(part, SCHEMA.value, number(quantity.value))
-        self.out.add(part, SCHEMA.minValue, number(quantity.low))
-        self.out.add(part, SCHEMA.maxValue, number(quantity.high))
+        if quantity.value is None or not quantity.approximate:
+            # "about 3,000" keeps no bounds: min = max = 3000 would read as exact in a range query
+            self.out.add(part, SCHEMA.minValue, number(quantity.low))
+            self.out.add(part, SCHEMA.maxValue, number(quantity.high))
         self.out.add(part, SCHEMA.unitText, typed(quantity.unit, "string"))
         self.out.add(part, hkg.approximate, boolean(quantity.approximate))
         self.out.add(part, hkg.quantityPhrase, ar(phrase_span.exact))
         self.evidence.record(f"{event.id}-{local}", phrase_span, part)
 
     def write_links(self, node: NamedNode, event: Event, evidence: NamedNode) -> None:
-        for predicate, links in (("partOf", event.part_of), ("resultOf", event.result_of)):
+        for predicate, key, links in (
+            ("partOf", "part_of", event.part_of),
+            ("resultOf", "result_of", event.result_of),
+            ("about", "about", event.about),
+        ):
             for link in links:
                 target = self.out.iris.resource(link.event)
                 local = f"{kebab(predicate)}-{link.event}"
                 statement = self.evidence.statement(node, self.hkg[predicate], target, local)
                 if link.quote:
-                    key = "part_of" if predicate == "partOf" else "result_of"
                     own = self.locate(link.quote, event.location.at(key))
                     self.evidence.record(f"{event.id}-{local}", own, statement)
+                    if link.connective:
+                        words = self.locator.within(own, link.connective, event.location.at(key))
+                        self.out.add(statement, self.hkg.connective, ar(words.exact))
                 else:
                     self.out.add(statement, self.hkg.evidence, evidence)

@@ -2,9 +2,11 @@
 sentences no statement rests on, and coverage figures (docs/annotations.md, "Reviewing").
 
 Kinds: ``entity`` (an entity's mention, nickname or characterisation quote), ``relation`` (a
-relation's quote), ``event`` (an event's quote), ``date`` (its time or end phrase), ``count`` (a
-count's phrase). Spans are located as the build locates them, so a draft built with ``--corpus``
-is reviewed the same way as the packaged article.
+relation's quote, and the quote of a link between claims: a cause, a link of an event to another,
+a means of transport), ``event`` (an event's quote, and the quotes of its wording, purposes and
+terms), ``date`` (its time or end phrase), ``count`` (a count's phrase). Spans are located as
+the build locates them, so a draft built with ``--corpus`` is reviewed the same way as the
+packaged article.
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ def annotated_spans(text: str, notes: Annotations) -> list[AnnotatedSpan]:
         )
         for part in (*entity.nicknames, *entity.characterisations):
             spans.append(_span("entity", locate_quote(text, part.quote), entity.id))
+            spans += _cause_spans(text, part.caused_by, entity.id)
     for relation in notes.relations:
         about = f"{relation.subject} {relation.property} {relation.object}"
         located = locate_quote(text, relation.quote)
@@ -96,7 +99,25 @@ def annotated_spans(text: str, notes: Annotations) -> list[AnnotatedSpan]:
         for count in event.counts:
             phrase = locate_within(text, quote, count.phrase)
             spans.append(_span("count", phrase, event.id, event.proposed))
+        spans += _event_claim_spans(text, event)
     return sorted(spans, key=lambda s: (s.start, -s.end, KINDS.index(s.kind)))
+
+
+def _cause_spans(text: str, causes, about: str) -> list[AnnotatedSpan]:
+    return [_span("relation", locate_quote(text, cause.quote), about) for cause in causes]
+
+
+def _event_claim_spans(text: str, event) -> list[AnnotatedSpan]:
+    """The spans of an event's links, causes, wording, purposes, terms and transport."""
+    spans = _cause_spans(text, event.caused_by, event.id)
+    for link in (*event.part_of, *event.result_of, *event.about):
+        if link.quote:
+            spans.append(_span("relation", locate_quote(text, link.quote), event.id))
+    if event.transport:
+        spans.append(_span("relation", locate_quote(text, event.transport.quote), event.id))
+    for part in (*event.characterisations, *event.purposes, *event.terms):
+        spans.append(_span("event", locate_quote(text, part.quote), event.id))
+    return spans
 
 
 def source_review(dataset: Dataset, source_id: str) -> SourceReview:

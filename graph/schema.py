@@ -74,15 +74,38 @@ def _definitions(terms: OntologyTerms) -> dict:
             "type": "boolean",
             "description": "true while a draft's proposal awaits a reviewer's confirmation",
         },
-        "nickname": _record(
-            ["id", "ar", "en", "quote"],
-            {"id": SLUG, "ar": TEXT, "en": TEXT, "quote": QUOTE, "used_by": SLUG},
-            "a nickname {id, ar, en, quote, used_by}",
+        "nickname": _description("a nickname {id, ar, en, quote, used_by, formerly, caused_by}"),
+        "characterisation": _description(
+            "a characterisation {id, ar, en, quote, used_by, formerly, caused_by}"
         ),
-        "characterisation": _record(
+        "cause": _cause(),
+        "provision": _record(
             ["id", "ar", "en", "quote"],
-            {"id": SLUG, "ar": TEXT, "en": TEXT, "quote": QUOTE},
-            "a characterisation {id, ar, en, quote}",
+            {
+                "id": SLUG,
+                "ar": TEXT,
+                "en": TEXT,
+                "quote": QUOTE,
+                "about": {**SLUG, "description": "the event or situation it is about"},
+                "in_exchange_for": _one_or_more("#/$defs/slug", "the id of another term"),
+            },
+            "a purpose or term {id, ar, en, quote, about, in_exchange_for}",
+        ),
+        "transport": _record(
+            ["means", "quote"],
+            {"means": _enum(terms.transport_means, "a means of transport"), "quote": QUOTE},
+            "how people travelled {means, quote}",
+        ),
+        "correction": _record(
+            ["id", "about", "quote", "note", "sources"],
+            {
+                "id": SLUG,
+                "about": {**SLUG, "description": "the entity or event whose claim is questioned"},
+                "quote": QUOTE,
+                "note": TEXT,
+                "sources": _one_or_more("#/$defs/text", "a reference the correction rests on"),
+            },
+            "an editorial correction {id, about, quote, note, sources}",
         ),
         "entity": _entity(),
         "relation": _record(
@@ -122,9 +145,13 @@ def _definitions(terms: OntologyTerms) -> dict:
         "link": {
             "anyOf": [
                 SLUG,
-                _record(["event", "quote"], {"event": SLUG, "quote": QUOTE}, "{event, quote}"),
+                _record(
+                    ["event", "quote"],
+                    {"event": SLUG, "quote": QUOTE, "connective": QUOTE},
+                    "{event, quote, connective}",
+                ),
             ],
-            "description": "an event id, or {event, quote}",
+            "description": "an event id, or {event, quote, connective}",
         },
         "event": _event(terms),
         "candidate": _record(
@@ -133,6 +160,38 @@ def _definitions(terms: OntologyTerms) -> dict:
             "a candidate {quote, note}: something a draft found and could not annotate",
         ),
     }
+
+
+def _description(description: str) -> dict:
+    return _record(
+        ["id", "ar", "en", "quote"],
+        {
+            "id": SLUG,
+            "ar": TEXT,
+            "en": TEXT,
+            "quote": QUOTE,
+            "used_by": {**SLUG, "description": "the agent the text says uses the wording"},
+            "formerly": {"type": "boolean", "description": "true: the text says it was used"},
+            "caused_by": {"type": "array", "items": {"$ref": "#/$defs/cause"}},
+        },
+        description,
+    )
+
+
+def _cause() -> dict:
+    target = {"event": SLUG, "entity": SLUG, "statement": TEXT}
+    cause = _record(
+        ["quote", "connective"],
+        {
+            **target,
+            "of": _enum(("outcome",), "outcome: the cause explains the event's stated outcome"),
+            "quote": QUOTE,
+            "connective": {**QUOTE, "description": "the text's causal words, inside the quote"},
+        },
+        "a cause the text states {event | entity | statement, quote, connective}",
+    )
+    cause["oneOf"] = [{"required": [key]} for key in target]
+    return cause
 
 
 def _entity() -> dict:
@@ -193,6 +252,13 @@ def _event(terms: OntologyTerms) -> dict:
             "counts": {"type": "array", "items": {"$ref": "#/$defs/count"}},
             "part_of": _one_or_more("#/$defs/link", "an event link"),
             "result_of": _one_or_more("#/$defs/link", "an event link"),
+            "about": _one_or_more("#/$defs/link", "an event link"),
+            "caused_by": {"type": "array", "items": {"$ref": "#/$defs/cause"}},
+            "purposes": {"type": "array", "items": {"$ref": "#/$defs/provision"}},
+            "terms": {"type": "array", "items": {"$ref": "#/$defs/provision"}},
+            "transport": {"$ref": "#/$defs/transport"},
+            "characterisations": {"type": "array", "items": {"$ref": "#/$defs/characterisation"}},
+            "extent": _enum(terms.extents, "the extent of a condition"),
             "outcome": _enum(terms.outcomes, "an outcome"),
             "wikidata": _one_or_more("#/$defs/qid", "a Wikidata ID"),
             "proposed": {"$ref": "#/$defs/proposed"},
@@ -224,6 +290,7 @@ def annotation_schema(terms: OntologyTerms) -> dict:
             "relations": {**section, "items": {"$ref": "#/$defs/relation"}},
             "events": {**section, "items": {"$ref": "#/$defs/event"}},
             "candidates": {**section, "items": {"$ref": "#/$defs/candidate"}},
+            "corrections": {**section, "items": {"$ref": "#/$defs/correction"}},
         },
         "$defs": _definitions(terms),
     }

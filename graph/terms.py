@@ -24,7 +24,8 @@ ENTITY_ROOTS = ("Person", "Organisation", "Place", "PopulationGroup")
 BUILDER_PROPERTIES = frozenset(
     """evidence place actor participation participant role count countKind countedGroup partOf
     resultOf origin destination outcome timeQualifier timeMode timeAnchor nickname usedBy
-    characterisedAs demographicWeight namedGraph""".split()  # noqa: SIM905
+    characterisedAs demographicWeight namedGraph causedBy ledTo about purpose term inExchangeFor
+    transportMeans extent correction""".split()  # noqa: SIM905
 )
 
 
@@ -42,6 +43,8 @@ class OntologyTerms:
     units: tuple[str, ...]
     weights: tuple[str, ...]
     outcomes: tuple[str, ...]
+    extents: tuple[str, ...]
+    transport_means: tuple[str, ...]
     relation_properties: tuple[str, ...]
     unit_words: dict[str, str]  # Arabic word (matching form) -> unit notation
 
@@ -57,6 +60,8 @@ class OntologyTerms:
             ("a count unit", self.units),
             ("a demographic weight", self.weights),
             ("an outcome", self.outcomes),
+            ("an extent", self.extents),
+            ("a means of transport", self.transport_means),
             ("a relation property", self.relation_properties),
         ):
             if name in names:
@@ -129,6 +134,8 @@ def ontology_terms(quads: list[Quad], iris: MintedIris) -> OntologyTerms:
         units=tuple(sorted(units.values())),
         weights=onto.members("DemographicWeight"),
         outcomes=onto.members("Outcome"),
+        extents=onto.members("Extent"),
+        transport_means=onto.members("TransportMeans"),
         relation_properties=tuple(sorted(properties)),
         unit_words=words,
     )

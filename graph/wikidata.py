@@ -1,9 +1,9 @@
-"""The verified Wikidata IDs (graph/reference/wikidata-ids.tsv, a copy of shared/reference/).
+"""The verified Wikidata IDs (graph/reference/wikidata-ids.tsv, the project's verified list).
 
-Our copy has one column more than the shared file: ``note`` is what the public pages show beside
-the link (it goes into the link's skos:editorialNote), ``curator_note`` a warning for whoever
-curates the links ("Q80988 is NOT Homs"), kept here and never put into the graph. A file without
-that column, such as the shared one, reads as having no curator notes.
+The file has one column beyond the ID, label and description: ``note`` is what the public pages
+show beside the link (it goes into the link's skos:editorialNote), ``curator_note`` a warning for
+whoever curates the links ("Q80988 is NOT Homs"), kept here and never put into the graph. A file
+without that column, such as the shared one, reads as having no curator notes.
 """
 
 from __future__ import annotations

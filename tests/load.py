@@ -82,6 +82,7 @@ class BoundedLoad:
         self.pause = pause
         self.samples: list[Sample] = []
         self._lock = threading.Lock()
+        self._sampled = threading.Condition(self._lock)  # notified at each new sample
         self._stop = threading.Event()
         self._count = itertools.count()
         self._threads: list[threading.Thread] = []
@@ -115,8 +116,9 @@ class BoundedLoad:
                         client, iteration, started, time.monotonic(), None, None,
                         f"{type(error).__name__}: {error}",
                     )  # fmt: skip
-                with self._lock:
+                with self._sampled:
                     self.samples.append(sample)
+                    self._sampled.notify_all()
                 if self.pause:
                     self._stop.wait(self.pause)
 
@@ -132,6 +134,18 @@ class BoundedLoad:
         for thread in self._threads:
             thread.join(max(self._deadline - time.monotonic(), 0) + 60)
         self.stop()
+
+    def wait_until(self, condition: Callable[[list[Sample]], bool], seconds: float) -> bool:
+        """Wait until ``condition(samples)`` holds, checked as each sample is recorded; False
+        after ``seconds`` (or once the load has ended without it holding)."""
+        deadline = time.monotonic() + seconds
+        with self._sampled:
+            while not condition(self.samples):
+                left = deadline - time.monotonic()
+                if left <= 0 or not self.alive:
+                    return condition(self.samples)
+                self._sampled.wait(min(left, 1.0))  # wakes to notice a load that has ended
+        return True
 
     def __enter__(self) -> BoundedLoad:
         return self.start()

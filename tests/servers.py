@@ -95,9 +95,16 @@ class LiveServer:
         self.wait_until_ready()
 
     def wait_until_ready(self, seconds: float = 60) -> None:
+        """Until /healthz answers, then until a query is evaluated: the query workers start
+        after the server listens (and, on a busy machine, may take longer than a short time
+        limit), so a test's first query must not be the one that waits for them."""
+        deadline = time.monotonic() + seconds
+        evaluated = f"{self.url}/sparql?query=ASK%7B%7D"
         try:
             wait_until(self.process, lambda: status_of(f"{self.url}/healthz") == 200, seconds,
                        log=self.log)  # fmt: skip
+            wait_until(self.process, lambda: status_of(evaluated, 10) not in (None, 503),
+                       max(deadline - time.monotonic(), 1), log=self.log)  # fmt: skip
         except RuntimeError:
             self.stop()
             raise

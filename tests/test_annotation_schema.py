@@ -43,8 +43,8 @@ def errors_of(corpus: Path) -> list[str]:
 def test_events_misspelled_as_event_is_refused_with_the_key_named(corpus_copy: Path) -> None:
     edit(corpus_copy, "\nevents:\n", "\nevent:\n")
     assert errors_of(corpus_copy) == [
-        f"{ANNOTATIONS}:376: event: unknown key 'event'; did you mean 'events'? "
-        "(allowed here: candidates, entities, events, relations, source)"
+        f"{ANNOTATIONS}:432: event: unknown key 'event'; did you mean 'events'? "
+        "(allowed here: candidates, corrections, entities, events, relations, source)"
     ]
 
 
@@ -58,20 +58,20 @@ def test_a_misspelled_wikidata_key_suggests_the_right_one(corpus_copy: Path) -> 
 
 
 def test_two_mistakes_in_one_file_are_reported_together_in_line_order(corpus_copy: Path) -> None:
-    edit(corpus_copy, "type: SitInDispersal", "type: SitIn")
+    edit(corpus_copy, "type: SitInDispersal", "type: SitInDisperal")
     edit(corpus_copy, "    wikidata: [Q131301]", "    wikidta: [Q131301]")
     errors = errors_of(corpus_copy)
     assert [error.split(": ", 2)[:2] for error in errors] == [
         [f"{ANNOTATIONS}:100", "entities[homs].wikidta"],
-        [f"{ANNOTATIONS}:415", "events[clock-square-sit-in-dispersal-2011].type"],
+        [f"{ANNOTATIONS}:492", "events[clock-square-sit-in-dispersal-2011].type"],
     ]
     assert "did you mean 'SitInDispersal'?" in errors[1]
 
 
 def test_mistakes_in_two_files_are_reported_by_file(corpus_copy: Path) -> None:
     edit(corpus_copy, "published: 2017-05-21", "published: 21 May 2017", METADATA)
-    edit(corpus_copy, "participants: [[government-forces, perpetrator]]\n  - id: khalidiya",
-         "participants: [[government-forces, perpetrater]]\n  - id: khalidiya")  # fmt: skip
+    edit(corpus_copy, "participants: [[government-forces, perpetrator]]\n    characterisations:",
+         "participants: [[government-forces, perpetrater]]\n    characterisations:")  # fmt: skip
     errors = errors_of(corpus_copy)
     assert [error.split(":", 1)[0] for error in errors] == [ANNOTATIONS, METADATA]
     assert "'perpetrater' is not a participant role; did you mean 'perpetrator'?" in errors[0]
@@ -137,7 +137,7 @@ def test_malformed_yaml_is_located_by_its_line(corpus_copy: Path) -> None:
 
 def test_semantic_errors_of_several_entries_come_in_one_run(corpus_copy: Path) -> None:
     edit(corpus_copy, "قتل فيها 340 شخصا", "قتل فيها 350 شخصا")
-    edit(corpus_copy, "places: [clock-square]", "places: [clock-tower]")
+    edit(corpus_copy, "places: [clock-square]\n    about:", "places: [clock-tower]\n    about:")
     errors = errors_of(corpus_copy)
     assert len(errors) == 2
     assert "'clock-tower' is not an annotated entity" in errors[0]
@@ -149,7 +149,7 @@ def test_an_annotation_error_is_located_by_file_and_line(corpus_copy: Path) -> N
     with pytest.raises(AnnotationError) as raised:
         check(BASE, [corpus_copy])
     assert raised.value.location.endswith(
-        f"{ANNOTATIONS}:455: events[khalidiya-massacre-2012].when"
+        f"{ANNOTATIONS}:543: events[khalidiya-massacre-2012].when"
     )
 
 

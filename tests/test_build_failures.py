@@ -67,14 +67,16 @@ def test_an_arabic_label_not_in_the_text_fails(corpus_copy: Path) -> None:
 
 
 def test_an_unknown_entity_reference_fails(corpus_copy: Path) -> None:
-    edit(corpus_copy, "places: [clock-square]", "places: [clock-tower]")
+    edit(corpus_copy, "places: [clock-square]\n    about:", "places: [clock-tower]\n    about:")
     with pytest.raises(AnnotationError, match=r"'clock-tower' is not an annotated entity"):
         check(BASE, [corpus_copy])
 
 
 def test_an_unknown_event_type_fails(corpus_copy: Path) -> None:
-    edit(corpus_copy, "type: SitInDispersal", "type: SitIn")
-    with pytest.raises(AnnotationError, match=r"'SitIn' is not an event class of the ontology"):
+    edit(corpus_copy, "type: SitInDispersal", "type: SitInDisperal")
+    with pytest.raises(
+        AnnotationError, match=r"'SitInDisperal' is not an event class of the ontology"
+    ):
         check(BASE, [corpus_copy])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -26,6 +27,24 @@ def test_the_list_is_html_with_every_query(live_server: LiveServer) -> None:
     assert 'lang="ar" dir="rtl">الخط الزمني للأحداث بالدقة التي يذكرها النص<' in response.text
 
 
+def test_the_list_in_arabic_stays_arabic(live_server: LiveServer) -> None:
+    """?lang=ar: the interface and the queries' titles are Arabic, the links keep the language,
+    and the English notes are marked as English."""
+    response = requests.get(f"{live_server.url}/queries?lang=ar", timeout=30)
+    assert '<html lang="ar" dir="rtl">' in response.text
+    assert "<h1>فهرس الاستعلامات</h1>" in response.text
+    assert (
+        '<h2><a href="/queries/event-timeline?lang=ar">الخط الزمني للأحداث بالدقة التي يذكرها '
+        "النص</a></h2>" in response.text
+    )
+    assert '<p class="question" lang="en" dir="ltr">What happened when' in response.text
+
+
+def test_the_home_page_links_the_catalogue_in_its_language(live_server: LiveServer) -> None:
+    home = requests.get(f"{live_server.url}/?lang=ar", timeout=30).text
+    assert 'href="/queries?lang=ar"' in home
+
+
 def test_the_list_as_json(live_server: LiveServer) -> None:
     body = requests.get(f"{live_server.url}/queries", headers={"Accept": "application/json"},
                         timeout=30).json()  # fmt: skip
@@ -37,7 +56,7 @@ def test_the_list_as_json(live_server: LiveServer) -> None:
 def test_a_link_opens_the_query_in_the_query_ui(live_server: LiveServer) -> None:
     page = requests.get(f"{live_server.url}/queries", timeout=30).text
     start = page.index('href="/-/query?') + len('href="')
-    link = page[start : page.index('"', start)].replace("&amp;", "&")
+    link = html.unescape(page[start : page.index('"', start)])
     params = parse_qs(urlparse(link).query)
     assert params["tabTitle"] == ["The al-Waer story, end to end"]
     assert params["query"][0].startswith("# title: The al-Waer story")
@@ -51,6 +70,12 @@ def test_results_as_an_html_table(live_server: LiveServer) -> None:
     assert response.status_code == 200
     assert '<td lang="ar" dir="rtl">وغالبية سنية</td>' in response.text
     assert "4 rows" in response.text
+
+
+def test_results_in_arabic_keep_the_interface_arabic(live_server: LiveServer) -> None:
+    response = requests.get(f"{live_server.url}/queries/population-groups?lang=ar", timeout=30)
+    assert '<html lang="ar" dir="rtl">' in response.text
+    assert "عدد الصفوف: 4" in response.text and "افتحه في واجهة الاستعلام" in response.text
 
 
 def test_results_as_sparql_json(live_server: LiveServer) -> None:

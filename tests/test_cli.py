@@ -27,7 +27,7 @@ def test_build_prints_counts_and_time(cli, tmp_path: Path, article_corpus: Path)
     result = cli("build", "--data-dir", str(tmp_path / "data"), "--corpus", str(article_corpus))
     assert result.exit_code == 0, result.output
     assert "hkg:Person: 10" in result.output
-    assert "hkg:Evidence: 156" in result.output
+    assert "hkg:Evidence: 213" in result.output
     assert "SHACL: conforms" in result.output
     assert "time: " in result.output
 
@@ -364,7 +364,7 @@ def test_validate_lists_every_error_with_its_file_and_line(cli, corpus_copy: Pat
     assert result.exit_code == 1
     assert [line.split(": ", 2)[1] for line in result.output.splitlines()] == [
         f"{path}:100",
-        f"{path}:376",
+        f"{path}:432",
         "2 problem(s), listed above",
     ]
     assert "unknown key 'event'; did you mean 'events'?" in result.output

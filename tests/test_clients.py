@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from urllib.error import HTTPError
 from xml.dom.minidom import Document
 
 import pytest
@@ -168,6 +169,19 @@ def test_rdflib_sparqlstore_graph_queries(live_server: LiveServer, form: str) ->
     query, triple = GRAPH_QUERIES[form]
     store = SPARQLStore(f"{live_server.url}/sparql")
     assert triple in rdflib.Graph(store=store).query(query).graph
+
+
+def test_rdflib_sparqlstore_json_for_a_graph_query_is_refused_with_the_graph_formats(
+    live_server: LiveServer,
+) -> None:
+    """returnFormat="json" asks for SPARQL results JSON alone, which a CONSTRUCT cannot give and
+    rdflib could not read as a graph: a 406 that names the formats it can have."""
+    store = SPARQLStore(f"{live_server.url}/sparql", returnFormat="json")
+    with pytest.raises(ValueError) as refused:  # rdflib hides the HTTP error behind its own
+        rdflib.Graph(store=store).query(CONSTRUCT)
+    answer = refused.value.__context__
+    assert isinstance(answer, HTTPError) and answer.code == 406
+    assert "text/turtle" in answer.read().decode()
 
 
 @pytest.mark.parametrize("return_format", ["xml", "json"])

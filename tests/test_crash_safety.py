@@ -31,7 +31,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +45,7 @@ from homs_kg.graph.build import build
 from homs_kg.graph.resources import corpus_dir
 
 from .conftest import BASE, FIXTURES, LiveServer
-from .load import BoundedLoad
+from .load import BoundedLoad, Sample
 
 KEEP_STORES = 2  # the live store and the previous one (graph/store.py _prune)
 
@@ -224,6 +224,11 @@ class Swap:
     store: str
 
 
+def answered_after(moment: float, count: int) -> Callable[[list[Sample]], bool]:
+    """A load condition: ``count`` requests sent after ``moment`` have been answered."""
+    return lambda samples: sum(sample.started > moment for sample in samples) >= count
+
+
 def belongs_to(answer: Answer, reference: Reference) -> bool:
     if answer.kind == "events":
         return answer.value == (reference.events,)
@@ -243,7 +248,9 @@ def test_a_rebuild_under_load_swaps_with_no_failed_or_mixed_answer(
     load = BoundedLoad(ask(server.url), clients=CLIENTS, seconds=hard_limit)
     try:
         load.start()
-        time.sleep(0.5)
+        assert load.wait_until(answered_after(load.started, CLIENTS), PROCESS_SECONDS), (
+            f"the load was not answered: {load.summary()}"
+        )
         deadline = load.started + LOAD_SECONDS
         corpus = "packaged"
         while len(swaps) <= REBUILDS and (len(swaps) < 3 or time.monotonic() < deadline):
@@ -251,8 +258,11 @@ def test_a_rebuild_under_load_swaps_with_no_failed_or_mixed_answer(
             started = time.monotonic()
             run_build(data_dir, corpus)
             swaps.append(Swap(corpus, started, time.monotonic(), served(data_dir)))
-            time.sleep(0.5)  # answers of this build alone, before the next one starts
-        time.sleep(max(deadline - time.monotonic(), 0.5))
+            # answers of this build alone, one per client, before the next build starts
+            assert load.wait_until(answered_after(swaps[-1].ended, CLIENTS), PROCESS_SECONDS), (
+                f"no answers after build {len(swaps) - 1}: {load.summary()}"
+            )
+        load.wait_until(lambda _: time.monotonic() >= deadline, LOAD_SECONDS)  # its full length
         load.stop()
         health = requests.get(f"{server.url}/healthz", timeout=10).json()
     finally:
@@ -628,6 +638,15 @@ def test_a_build_killed_before_its_swap_does_not_cost_the_served_store_its_place
     )
 
 
+def waiting_for_a_lock(pid: int) -> bool:
+    """Whether the process is blocked on a file lock (a "->" line of /proc/locks names it)."""
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        if len(fields) > 5 and fields[1] == "->" and fields[5] == str(pid):
+            return True
+    return False
+
+
 def test_a_build_finishing_during_another_does_not_break_it(
     stepped: Stepped, references: dict[str, Reference], tmp_path: Path
 ) -> None:
@@ -649,8 +668,11 @@ def test_a_build_finishing_during_another_does_not_break_it(
             stepped_command(data_dir, references["second"], tmp_path / "second.log"),
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            second.wait(5)  # a build that waits for the first one to end may wait on
+        # the second build runs until it ends, or until it waits for the first one's lock
+        deadline = time.monotonic() + PROCESS_SECONDS
+        while second.poll() is None and not waiting_for_a_lock(second.pid):
+            assert time.monotonic() < deadline, "the second build neither ended nor waited"
+            time.sleep(0.05)
         resume.touch()
         first_errors = first.communicate(timeout=PROCESS_SECONDS)[1]
         second_errors = second.communicate(timeout=PROCESS_SECONDS)[1]
@@ -762,11 +784,10 @@ def test_kill_9_of_the_server_and_a_restart_lose_nothing(
         assert workers, "the server evaluates queries in worker processes"
         # kill -9 in the middle of a load (bounded: 4 clients, at most 5 s or 2000 requests)
         load = BoundedLoad(ask(server.url), clients=4, seconds=5, max_requests=2000).start()
-        time.sleep(0.5)
+        assert load.wait_until(answered_after(load.started, 4), PROCESS_SECONDS), load.summary()
         server.process.send_signal(signal.SIGKILL)
         server.process.wait(10)
         killed = time.monotonic()
-        time.sleep(0.2)
         load.stop()
         # The worker processes lose their pipe to the server; they should end by themselves.
         deadline = killed + 10

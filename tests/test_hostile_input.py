@@ -342,7 +342,7 @@ def deep_nesting() -> list[Hostile]:
         sparql_post("nested-parens-5000", "deep nesting", parens, ok(400)),
         sparql_post("nested-subselects-3000", "deep nesting", subselects, ok(400)),
         sparql_post("nested-blank-nodes-100", "deep nesting", bnodes, ok(200)),
-        sparql_post("nested-not-20000", "deep nesting", unary, ok(200, 400)),
+        sparql_post("nested-not-20000", "deep nesting", unary, ok(400)),
         sparql_post("unclosed-braces-100000", "deep nesting", unclosed, ok(400)),
         sparql_get("nested-braces-10000-get", "deep nesting", braces, ok(400)),
         sparql_post("service-nested-braces-100", "deep nesting", service_deep, ok(200)),

@@ -100,6 +100,17 @@ def test_templates_read_the_language_of_the_request() -> None:
         assert render_template_string(template) == "en ltr Timeline /x ?lang=en"
 
 
+def test_a_template_compiled_in_arabic_links_in_english_for_an_english_request() -> None:
+    """A link filter on a literal is not fixed into the template by the request that compiled it."""
+    app = Flask(__name__)
+    install(app)
+    with app.test_request_context("/?lang=ar"):
+        template = app.jinja_env.from_string("{{ '/queries'|localised }}")
+        assert template.render() == "/queries?lang=ar"
+    with app.test_request_context("/"):
+        assert template.render() == "/queries"
+
+
 # The graph's times and counts in Arabic
 
 

@@ -242,7 +242,7 @@ def test_a_place_timeline_is_in_time_order(live_server: LiveServer) -> None:
     events = [a.attrs["href"] for li in section.find_all("li") for a in li.find_all("a")]
     events = [e for e in events if e and e.startswith("/page/resource/")]
     order = [
-        "free-syrian-army-emergence-2011",
+        "tank-deployment-2011",  # May 2011 (the Free Army's emergence is undated now)
         "october-2011-military-campaign",
         "government-control-of-homs-2017",
     ]
@@ -441,6 +441,16 @@ def test_timeline_lists_every_event_in_time_order(live_server: LiveServer, selec
     assert twin.startswith("/sparql?query=")
     answer = requests.get(live_server.url + twin, timeout=TIMEOUT).json()
     assert {b["e"]["value"] for b in answer["results"]["bindings"]} == {r["e"] for r in expected}
+
+def test_the_site_timeline_keeps_the_catalogue_timeline_order(
+    live_server: LiveServer, select
+) -> None:
+    """/-/timeline and queries/event-timeline.rq order the events by one rule."""
+    rows = Page(get(live_server, "/-/timeline").text).find_all("tbody")[0].find_all("tr")
+    shown = [r.find_all("td", class_="what")[0].find_all("a")[0].attrs["href"] for r in rows]
+    catalogue = (Path(__file__).parents[1] / "queries" / "event-timeline.rq").read_text()
+    ordered = dict.fromkeys("/page/" + r["event"].removeprefix(BASE) for r in select(catalogue))
+    assert shown == list(ordered)
 
 
 def test_browse_lists_every_instance_of_a_class(live_server: LiveServer, select) -> None:

@@ -82,10 +82,16 @@ def test_a_redirect_off_the_allowlist_is_not_followed(cli, built: BuildReport, d
     assert accepted == []
 
 
+RUNAWAYS = 4  # runaway queries running at once in the test below
+
+
 @pytest.fixture(scope="module")
 def limited_server(built: BuildReport, data_dir: Path) -> Iterator[LiveServer]:
-    server = LiveServer(data_dir, "--timeout", "3", "--query-workers", "2", "--long-queries", "4",
-                        "--client-concurrency", "1")  # fmt: skip
+    # A long-query slot to spare beside the runaway queries: on a busy machine a simple query,
+    # too, can pass the 0.5 s short-query budget, and would get 503 if the runaway queries held
+    # every slot (a documented limit, not what these tests are about).
+    server = LiveServer(data_dir, "--timeout", "3", "--query-workers", "2", "--long-queries",
+                        str(RUNAWAYS + 1), "--client-concurrency", "1")  # fmt: skip
     yield server
     server.stop()
 
@@ -136,7 +142,9 @@ def test_runaway_queries_do_not_hold_up_simple_ones(limited_server: LiveServer) 
             client_at(address).get(url, params={"query": RUNAWAY}, timeout=60).status_code
         )
 
-    threads = [threading.Thread(target=run_away, args=(f"127.0.0.{30 + n}",)) for n in range(4)]
+    threads = [
+        threading.Thread(target=run_away, args=(f"127.0.0.{30 + n}",)) for n in range(RUNAWAYS)
+    ]
     for thread in threads:
         thread.start()
     simple = client_at("127.0.0.40")
@@ -149,9 +157,9 @@ def test_runaway_queries_do_not_hold_up_simple_ones(limited_server: LiveServer) 
         assert response.status_code == 200
     for thread in threads:
         thread.join(60)
-    print(f"simple queries during 4 runaway ones: {len(latencies)}, slowest "
+    print(f"simple queries during {RUNAWAYS} runaway ones: {len(latencies)}, slowest "
           f"{max(latencies) * 1000:.0f} ms; server memory peak {peak / 2**20:.0f} MB")  # fmt: skip
-    assert sorted(outcomes.values()) == [503, 503, 503, 503]
+    assert sorted(outcomes.values()) == [503] * RUNAWAYS
     assert latencies  # simple queries were answered while the runaway ones ran
 
 
@@ -164,23 +172,31 @@ def test_runaway_queries_do_not_hold_up_simple_ones(limited_server: LiveServer) 
 def test_heavy_queries_end_cleanly(limited_server: LiveServer, query: str) -> None:
     response = client_at("127.0.0.50").get(f"{limited_server.url}/sparql", params={"query": query},
                                           timeout=60)  # fmt: skip
-    assert response.status_code in (200, 400, 503)  # answered, refused, or ended at a limit
+    # answered, or ended at a limit; never "its evaluation process ended unexpectedly" (400): the
+    # ORDER BY over this graph's mixed values aborted the engine (tests/test_engine_crashes.py)
+    assert response.status_code in (200, 503), response.text[:300]
     assert requests.get(f"{limited_server.url}/healthz", timeout=30).status_code == 200
 
 
-LARGE = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 300000"  # about 100 MB of JSON
+# About 67 MB of JSON: more than waitress's 16 MiB output buffer and both sockets' largest
+# buffers (4 and 32 MiB here) hold; less to evaluate than the 100 MB it was.
+LARGE = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 200000"
 
 
 @pytest.fixture
 def sending_server(built: BuildReport, data_dir: Path) -> Iterator[LiveServer]:
-    server = LiveServer(data_dir, "--client-concurrency", "2", "--max-rows", "300000")
+    # Writing a large answer is a long query, run at low priority: on a busy machine it can take
+    # longer than the default 30 s time limit, and the first stalled reader would meanwhile pass
+    # the default 30 s send timeout and be cut off. Neither is what the test is about.
+    server = LiveServer(data_dir, "--client-concurrency", "2", "--max-rows", "200000",
+                        "--timeout", "300", "--send-timeout", "600")  # fmt: skip
     yield server
     server.stop()
 
 
 def stalled_request(server: LiveServer, address: str) -> socket.socket:
     """A request for a large answer whose client reads only the status line, then stops."""
-    connection = socket.create_connection(("127.0.0.1", server.port), timeout=60,
+    connection = socket.create_connection(("127.0.0.1", server.port), timeout=300,
                                           source_address=(address, 0))  # fmt: skip
     target = "/sparql?" + urllib.parse.urlencode({"query": LARGE})
     connection.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\n\r\n".encode())

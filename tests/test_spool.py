@@ -26,9 +26,9 @@ SLOW_PRODUCT = (
 class SpoolServer(LiveServer):
     """A server whose temporary folder is the test's own, so its spool can be watched."""
 
-    def __init__(self, data_dir: Path, temp: Path, *options: str) -> None:
+    def __init__(self, data_dir: Path, temp: Path, *options: str, timeout: str = "3") -> None:
         self.temp = temp
-        super().__init__(data_dir, "--timeout", "3", "--max-rows", "100000000", *options,
+        super().__init__(data_dir, "--timeout", timeout, "--max-rows", "100000000", *options,
                          env={"TMPDIR": str(temp)})  # fmt: skip
 
     @property
@@ -69,7 +69,10 @@ def server(built: BuildReport, data_dir: Path, stale_folders: Path) -> Iterator[
 @pytest.fixture(scope="module")
 def capped_server(built: BuildReport, data_dir: Path,
                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[SpoolServer]:  # fmt: skip
-    server = SpoolServer(data_dir, tmp_path_factory.mktemp("capped-temp"), "--spool-mb", "16")
+    # The cap, not the time limit, must end the query: a busy machine slows the (low-priority)
+    # writing of 16 MB past a few seconds.
+    server = SpoolServer(data_dir, tmp_path_factory.mktemp("capped-temp"), "--spool-mb", "16",
+                         timeout="120")  # fmt: skip
     yield server
     server.stop()
 

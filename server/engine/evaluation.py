@@ -17,9 +17,15 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 from homs_kg.server.engine.federation.bound_join import ServiceFailed, resolve_services
 from homs_kg.server.engine.federation.calls import Caller, ServicePolicy, ServiceRefused
 from homs_kg.server.engine.formats import choose_format, essence, offered_for, unacceptable
+from homs_kg.server.engine.ordering import with_total_order
 from homs_kg.server.engine.results import DocumentShape, write_results
 from homs_kg.server.engine.spool import SpooledBody, remove
-from homs_kg.server.engine.syntax import QuerySyntaxError, has_dataset_clause
+from homs_kg.server.engine.syntax import (
+    QuerySyntaxError,
+    TooDeep,
+    has_dataset_clause,
+    refuse_deep_nesting,
+)
 
 # A query the SERVICE reading missed reaches the sandbox: the engine's HTTP client then fails to
 # open a socket (EACCES) or to resolve a name (resolution needs a socket too).
@@ -129,13 +135,16 @@ def evaluate(store: Store, job: QueryJob, setting: Evaluation) -> QueryReply:
     except ValueError as error:
         return QueryReply(400, f"invalid graph IRI in default-graph-uri/named-graph-uri: {error}")
     try:
+        refuse_deep_nesting(job.query)  # before the engine's parser, which would overflow its stack
         options = {**dataset, "base_iri": setting.base_iri}  # relative IRIs: resolved against it
         resolution = resolve_services(
             job.query, setting.policy, lambda text: store.query(text, **options), setting.call,
             setting.deadline, setting.base_iri,
         )  # fmt: skip
-        results = store.query(resolution.text, **options)
+        results = store.query(with_total_order(resolution.text), **options)
         reply = spool_results(results, job, setting.spool_path, job.max_rows or setting.max_rows)
+    except TooDeep as error:
+        return QueryReply(400, str(error))
     except (SyntaxError, QuerySyntaxError) as error:
         return QueryReply(400, f"malformed query: {' '.join(str(error).split())}")
     except ServiceRefused as error:

@@ -65,6 +65,14 @@ class QuerySyntaxError(ValueError):
     """The text is not a query this reader can follow (the engine would refuse most of these)."""
 
 
+class TooDeep(QuerySyntaxError):
+    """Brackets nested past MAX_DEPTH: refused before the engine's parser, which recurses once
+    per level and overflows its stack a few thousand levels down (the process dies, SIGSEGV)."""
+
+    def __init__(self) -> None:
+        super().__init__(f"the query is nested more than {MAX_DEPTH} levels deep")
+
+
 @dataclass(frozen=True)
 class Token:
     kind: str  # iri, string, var, bnode, pname, langtag, number, word, punct
@@ -77,9 +85,10 @@ class Token:
         return self.text.upper() if self.kind == "word" else ""
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, lenient: bool = False) -> list[Token]:
     """The tokens of a query; ``<`` is an IRI where a term may stand, an operator after an
-    operand inside an expression, as the grammar's positions decide."""
+    operand inside an expression, as the grammar's positions decide. ``lenient``: a character
+    that starts no token is passed over instead of refused."""
     tokens: list[Token] = []
     modes: list[str] = ["top"]  # per open bracket: top, pattern, list or expression
     position = 0
@@ -92,7 +101,10 @@ def tokenize(text: str) -> list[Token]:
                 continue
         match = LEXER.match(text, position)
         if match is None:
-            raise QuerySyntaxError(f"unexpected character {text[position]!r} at {position}")
+            if not lenient:
+                raise QuerySyntaxError(f"unexpected character {text[position]!r} at {position}")
+            position += 1
+            continue
         kind = (match.lastgroup or "").rstrip("0123456789")
         if kind != "space":
             token = Token(kind, match.group(), position, match.end())
@@ -118,7 +130,7 @@ def track_mode(token: Token, tokens: list[Token], modes: list[str]) -> None:
     elif token.text in ("}", "]", ")") and len(modes) > 1:
         modes.pop()
     if len(modes) > MAX_DEPTH:
-        raise QuerySyntaxError(f"the query is nested more than {MAX_DEPTH} levels deep")
+        raise TooDeep
 
 
 def paren_mode(tokens: list[Token], mode: str) -> str:
@@ -229,6 +241,65 @@ def query_form(text: str) -> str | None:
     None when the text does not start like a query."""
     form = QUERY_FORM.match(text, read_prologue(text)[0])
     return form.group().upper() if form else None
+
+
+# --- nesting depth, for every query ------------------------------------------------------------
+
+# Where the depth scan stops: brackets, "!" (each one in a row a level of the engine's parser),
+# and what may hide them (strings, IRIs, comments, escapes).
+DEPTH_MARKS = re.compile(r"""[{}()\[\]<"'#\\!]""")
+NOTS = re.compile(r"(?:![ \t\r\n]*)+(?!=)")  # a run of logical NOTs, not "!="
+STRING = re.compile("|".join(pattern for kind, pattern in LEXEMES if kind == "string"))
+LINE_END = re.compile(r"[\r\n]")
+# In an IRI-shaped span that may be an operator "<" and what follows, these would be read apart.
+READ_APART = re.compile(r"[()\[\]#']")
+
+
+def refuse_deep_nesting(text: str) -> None:
+    """TooDeep when braces, brackets and parentheses (outside strings, IRIs and comments) nest
+    MAX_DEPTH deep, as the tokenizer counts them, or MAX_DEPTH logical NOTs follow each other. A
+    quick scan; the tokenizer itself only where a ``<`` inside parentheses may be an operator or
+    an IRI holding brackets or ``#``."""
+    if not scan_nesting(text):
+        tokens = tokenize(text, lenient=True)  # raises TooDeep at the limit of brackets
+        run = 0
+        for token in tokens:
+            run = run + 1 if token.text == "!" else 0
+            if run >= MAX_DEPTH:
+                raise TooDeep
+
+
+def scan_nesting(text: str) -> bool:
+    """TooDeep at MAX_DEPTH open brackets; True when the text nests less deep, False when only
+    the tokenizer can tell."""
+    brackets: list[str] = []
+    position = 0
+    while (mark := DEPTH_MARKS.search(text, position)) is not None:
+        char, position = mark.group(), mark.end()
+        if char in "{[(":
+            brackets.append(char)
+            if len(brackets) >= MAX_DEPTH:
+                raise TooDeep
+        elif char in "}])":
+            if brackets:
+                brackets.pop()
+        elif char == "!":
+            if (nots := NOTS.match(text, mark.start())) and nots.group().count("!") >= MAX_DEPTH:
+                raise TooDeep
+            position = nots.end() if nots else position
+        elif char == "#":
+            end = LINE_END.search(text, position)
+            position = end.end() if end else len(text)
+        elif char == "\\":
+            position += 1  # an escape in a prefixed name: \( or \' is no bracket or quote
+        elif char == "<":
+            if (iri := IRIREF.match(text, mark.start())) is not None:
+                if brackets[-1:] == ["("] and READ_APART.search(iri.group()):
+                    return False
+                position = iri.end()
+        elif (string := STRING.match(text, mark.start())) is not None:
+            position = string.end()
+    return True
 
 
 def mentions_service(text: str) -> bool:
@@ -377,7 +448,7 @@ class QueryReader:
     def read_group(self, context: str, parent: Element | None) -> Group:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise QuerySyntaxError(f"the query is nested more than {MAX_DEPTH} levels deep")
+            raise TooDeep
         first = self.index
         self.expect("{")
         group = Group(context, first, first, parent)

@@ -8,6 +8,7 @@ the events that involve it, and the incoming links.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode
@@ -39,6 +40,7 @@ from homs_kg.server.pages.model import (
     time_view,
     types_of,
 )
+from homs_kg.server.pages.queries import UNDATED, TimeOrder
 from homs_kg.server.pages.text import TimeFacts, both, count_text
 from homs_kg.server.pages.vocabulary import Label, Vocabulary
 
@@ -139,7 +141,7 @@ class TimelineEntry:
     event: Link
     types: list[Link]
     relations: list[Link]
-    key: tuple[str, str, str]
+    key: tuple[str, bool, str, str]  # its time order (queries.time_order), then its label
     parts: list[Link] = field(default_factory=list)  # the parts of the place it happened in
 
 
@@ -208,12 +210,14 @@ class PageBuilder:
         linker: Linker,
         roles: dict[str, list[str]],
         parts: dict[str, PartEvent] | None = None,
+        time_order: Mapping[str, TimeOrder] | None = None,
     ) -> None:
         self.doc, self.iris, self.ontology, self.linker = document, iris, ontology, linker
         self.hkg = iris.hkg.iri
         self.book = EvidenceBook(document, linker)
         self.roles = roles
         self.parts = parts or {}
+        self.time_order = time_order or {}
         self.node = NamedNode(document.iri)
 
     def values(self, subject: Term | None, local: str) -> list[Term]:
@@ -386,7 +390,7 @@ class PageBuilder:
             event=self.linker.link(event),
             types=[self.linker.link(t) for t in types],
             relations=relations,
-            key=(facts.latest or "9999", facts.date or "", label.en or ""),
+            key=(*self.time_order.get(event, UNDATED), label.en or ""),
             parts=sorted(parts, key=lambda link: link.label.en or ""),
         )
 

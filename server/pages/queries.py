@@ -221,6 +221,28 @@ def timeline_rows() -> list[dict[str, str]]:
     return cached("timeline", lambda: select_rows(store(), timeline_query(iris())))
 
 
+TimeOrder = tuple[str, bool, str]  # where an event begins, whether it follows another, its latest
+UNDATED: TimeOrder = ("9999-12-31", False, "9999-12-31")
+
+
+def time_order() -> dict[str, TimeOrder]:
+    """Every event's place in time, by the catalogue's rule (queries/event-timeline.rq): from
+    the earliest time the text allows; an event the text places after another and gives no
+    bound of its own, at that one's latest bound and right after it; then by its latest bound."""
+    return cached("time order", lambda: time_order_of(timeline_rows()))
+
+
+def time_order_of(rows: list[dict[str, str]]) -> dict[str, TimeOrder]:
+    latest = {row["e"]: row["latest"] for row in rows if row.get("latest")}
+    order = {}
+    for row in rows:
+        follows = (row.get("mode") or "").endswith("AfterAnchor") and bool(row.get("anchor"))
+        anchor_latest = latest.get(row["anchor"]) if follows else None
+        begins = row.get("earliest") or anchor_latest or row.get("latest") or UNDATED[0]
+        order[row["e"]] = (begins, follows, row.get("latest") or UNDATED[2])
+    return order
+
+
 def graph_summary(graph: str) -> tuple[dict[str, str], list[dict[str, str]], list[str]]:
     """A named graph's size, its instances by class and the sources it holds statements of."""
     size = rows(f"""SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)

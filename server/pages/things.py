@@ -40,7 +40,9 @@ def resource_page(path: str, iri: str) -> Response:
     link = linker(document, extra)
     ontology = queries.ontology()
     roles = queries.roles_of(iri) if path.startswith("resource/") else {}
-    builder = PageBuilder(document, minted, ontology, link, roles, part_events_of(in_parts))
+    builder = PageBuilder(
+        document, minted, ontology, link, roles, part_events_of(in_parts), queries.time_order()
+    )
     view = builder.build()
     record = None
     if path.startswith("evidence/"):

@@ -97,14 +97,17 @@ def timeline() -> Response:
     anchors = {row["anchor"] for row in rows if row.get("anchor")} - set(known)
     extra = {**queries.cached("timeline anchors", lambda: queries.labels_of(anchors)), **known}
     link = linker(extra=extra)
-    found = (timeline_entry(link, event, rows) for event, rows in events.items())
+    order = queries.time_order()
+    found = (timeline_entry(link, event, rows, order) for event, rows in events.items())
     entries = sorted(found, key=lambda entry: entry.key)
     return render(
         "timeline.html", [query_twin(queries.timeline_query(current_iris()))], entries=entries
     )
 
 
-def timeline_entry(link: Linker, event: str, rows: list[dict[str, str]]) -> TimelineEntry:
+def timeline_entry(
+    link: Linker, event: str, rows: list[dict[str, str]], order: dict[str, queries.TimeOrder]
+) -> TimelineEntry:
     facts = facts_from_row(rows[0])
     anchor = link.link(rows[0]["anchor"]) if rows[0].get("anchor") else None
     label = link.label(event)
@@ -113,7 +116,7 @@ def timeline_entry(link: Linker, event: str, rows: list[dict[str, str]]) -> Time
         event=link.link(event),
         types=[link.link(t) for t in sorted({row["type"] for row in rows})],
         relations=[],
-        key=(facts.latest or "9999", facts.earliest or "", label.en or ""),
+        key=(*order.get(event, queries.UNDATED), label.en or ""),
     )
 
 
@@ -169,7 +172,10 @@ def page(path: str) -> Response:
 
 
 @pages.get("/-/sources/")
-@documented(parameters=[LANG], answers={200: api_response("The sources.", HTML, JSON)})
+@documented(
+    parameters=[LANG, query_parameter("format", "`json`: the list for programs.", example="json")],
+    answers={200: api_response("The sources.", HTML, JSON, schemas={JSON: {"type": "object"}})},
+)
 def sources() -> Response:
     """The corpus's sources, each with the share of its sentences that carry a statement."""
     figures = [(source_id, review_view(source_id)) for source_id in source_ids()]
@@ -182,7 +188,7 @@ def sources() -> Response:
 @pages.get("/-/sources/<source_id>")
 @documented(
     parameters=[LANG, query_parameter("format", "`json`: figures and spans.", example="json")],
-    answers={200: api_response("The review of the source.", HTML, JSON)},
+    answers={200: api_response("The review.", HTML, JSON, schemas={JSON: {"type": "object"}})},
     errors={404: "No source of that name in the corpus the server reads."},
     path={"source_id": {"description": "The source's id.", "example": "homs-2017-05-21"}},
 )

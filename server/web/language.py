@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Flask, has_request_context, request
+from jinja2 import pass_context
 
 ENGLISH, ARABIC = "en", "ar"
 LANGUAGES = (ENGLISH, ARABIC)  # the order of each pair in WORDS
@@ -137,6 +138,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "instances": ("instances", "عنصرًا"),
     "query ui": ("Query the graph with SPARQL", "استعلم عن الرسم بلغة SPARQL"),
     "catalogue": ("Catalogue of example queries", "فهرس الاستعلامات النموذجية"),
+    # the catalogue's pages (queries.html, query_results.html)
+    "catalogue title": ("Query catalogue", "فهرس الاستعلامات"),
+    "catalogue intro": (
+        "Questions researchers ask of this graph, each a SPARQL query. Every result rests on "
+        "quotes from the source text. The questions and their notes are in English.",
+        "أسئلة يطرحها الباحثون على هذا الرسم، لكل منها استعلام SPARQL. تستند كل نتيجة إلى "
+        "اقتباسات من النص المصدر. الأسئلة وشروحها بالإنكليزية.",
+    ),
+    "results": ("Results", "النتائج"),
+    "open in query ui": ("Open in the query UI", "افتحه في واجهة الاستعلام"),
+    "row count": ("{n} rows", "عدد الصفوف: {n}"),
+    "one row": ("1 row", "صف واحد"),
     "dumps": ("Download the dumps", "تنزيل نسخ البيانات الكاملة"),
     "void": ("VoID description of the dataset", "وصف مجموعة البيانات (VoID)"),
     "timeline page note": (
@@ -354,10 +367,23 @@ def template_context() -> dict[str, object]:
     }
 
 
+def request_bound(function: Callable[..., object]) -> Callable[..., object]:
+    """``function`` as a template filter Jinja never runs at compile time.
+
+    Jinja's optimiser evaluates a filter on a literal (``'/queries'|localised``) once, when the
+    template is compiled, unless the filter takes the template context; these filters read the
+    request, so the first request's language would otherwise be written into the template."""
+
+    @pass_context
+    def filter_(_context: object, *args: object, **kwargs: object) -> object:
+        return function(*args, **kwargs)
+
+    return filter_
+
+
 def install(app: Flask) -> None:
     """Give every template of ``app`` the interface language and its words."""
     app.context_processor(template_context)
-    app.add_template_filter(localised)
-    app.add_template_filter(pick)
-    app.add_template_filter(language_name)
+    for function in (localised, pick, language_name):
+        app.add_template_filter(request_bound(function), function.__name__)
     app.add_template_global(direction, "text_dir")
