@@ -34,7 +34,6 @@ ENGINE_BUGS = {
     # CONCAT(STR(?low), "\u2013", STR(?high)) gives "200?300": a number's STR is a narrow string
     "perpetrators": "Virtuoso's CONCAT loses a non-ASCII character next to a number's STR",
     # CONCAT(?unbound, …) is a string, not an error, so COALESCE never reaches its next term
-    "what-led-to-what": "Virtuoso's CONCAT of an unbound variable is not an error",
     # the regaining events (a sub-SELECT with MAX, MINUS and hkg:includesGroup*) differ
     "neighbourhoods-control": "Virtuoso's rows differ (not yet isolated)",
 }
@@ -120,7 +119,10 @@ def test_catalogue_answers_are_the_embedded_stores(
     keys = re.search(r"ORDER BY\s+(?:DESC\()?\?(\w+)", query.text)
     if keys:
         first = keys.group(1)
-        assert [r.get(first) for r in remote] == [r.get(first) for r in embedded]
+        values = [r.get(first) for r in embedded]
+        kinds = {(v["type"], v.get("datatype"), "xml:lang" in v) for v in values if v}
+        if len(kinds) <= 1:  # SPARQL 1.1 Query section 15.1 leaves other kinds' order open
+            assert [r.get(first) for r in remote] == values
 
 
 def test_the_homs_page(served: LiveServer) -> None:
