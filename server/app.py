@@ -21,6 +21,7 @@ from homs_kg.server.search.reconcile import reconcile
 from homs_kg.server.settings import ServerConfig
 from homs_kg.server.sparql.description import description
 from homs_kg.server.sparql.protocol import sparql
+from homs_kg.server.stores.authentication import store_auth
 from homs_kg.server.stores.build_cache import BuildCache
 from homs_kg.server.stores.embedded import EmbeddedStore
 from homs_kg.server.stores.interface import SparqlStore
@@ -124,7 +125,8 @@ def open_store(config: ServerConfig, long_slots: LongSlots | None = None) -> Spa
     store: SparqlStore
     if config.store:
         store = RemoteStore(config.store, config.base_iri, config.timeout, config.max_rows,
-                            config.service_policy)  # fmt: skip
+                            config.service_policy,
+                            store_auth(config.store_user, config.store_password))  # fmt: skip
     else:
         limits = Limits(config.timeout, config.max_rows, config.worker_memory_mb * 2**20,
                         long_queries=config.long_queries,

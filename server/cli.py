@@ -28,8 +28,17 @@ from homs_kg.server.engine.federation.wikidata_linking import (
 )
 from homs_kg.server.engine.results import QueryResults, graph, in_memory, solutions
 from homs_kg.server.engine.syntax import QueryReader, QuerySyntaxError, Token, tokenize
-from homs_kg.server.settings import FEDERATION, SETTINGS, ServerConfig, option, options
-from homs_kg.server.stores.remote import gsp_url_for, load_remote
+from homs_kg.server.settings import (
+    FEDERATION,
+    FLAGS,
+    ServerConfig,
+    option,
+    options,
+    secrets_from_environment,
+)
+from homs_kg.server.stores.authentication import ChallengeAuth, store_auth
+from homs_kg.server.stores.remote import gsp_url_for
+from homs_kg.server.stores.remote_load import LoadFailed, RemoteLoader
 from homs_kg.server.tables import render_table
 
 QUERY_FORMATS = {
@@ -61,7 +70,7 @@ UPDATE_OPERATIONS = {
     "ADD",
 }
 BUILD_ONLY = ("store_gsp",)  # the settings only build reads
-SERVE_SETTINGS = tuple(name for name in SETTINGS if name not in BUILD_ONLY)
+SERVE_SETTINGS = tuple(name for name in FLAGS if name not in BUILD_ONLY)
 BUILD_FAILED = "build failed, the live store is unchanged"
 REBUILD = "run 'homs-kg build' to build a new one"
 
@@ -77,9 +86,10 @@ def fail(message: str) -> NoReturn:
 
 
 def configuration(settings: dict[str, Any]) -> ServerConfig:
-    """A command's settings as one configuration; a malformed value is one clear line."""
+    """A command's settings as one configuration, with the secrets from the environment; a
+    malformed value is one clear line."""
     try:
-        return ServerConfig(**settings)
+        return ServerConfig(**settings, **secrets_from_environment())
     except ValueError as error:
         fail(str(error))
 
@@ -137,10 +147,14 @@ def build(
         click.echo("\n".join(report.lines()))
         return
     target = store_gsp or gsp_url_for(store)
-    report = build_remote(target, base_iri, folders)
+    secrets = secrets_from_environment()
+    auth = store_auth(secrets["store_user"], secrets["store_password"])
+    started = time.monotonic()
+    report, build_id, triples = build_remote(store, target, base_iri, folders, auth)
     echo_warnings(report.dataset.warnings)
     click.echo("\n".join(report.lines()))
-    click.echo(f"loaded into {target}")
+    click.echo(f"loaded into {target}: build {build_id}, {triples} triples, "
+               f"{time.monotonic() - started:.1f} s (checks included), now live")  # fmt: skip
 
 
 def build_local(data_dir: Path, base_iri: str, folders: list[Path]) -> BuildReport:
@@ -155,8 +169,11 @@ def build_local(data_dir: Path, base_iri: str, folders: list[Path]) -> BuildRepo
         fail(f"{BUILD_FAILED}: cannot write the store in {data_dir}: {error}")
 
 
-def build_remote(gsp_url: str, base_iri: str, folders: list[Path]) -> BuildReport:
-    """Check the corpus, then load it into the remote store through the Graph Store Protocol."""
+def build_remote(query_url: str, gsp_url: str, base_iri: str, folders: list[Path],
+                 auth: ChallengeAuth | None) -> tuple[BuildReport, str, int]:  # fmt: skip
+    """Check the corpus, then load it into the remote store through the Graph Store Protocol
+    beside the live build, and switch to it (server/stores/remote_load.py); the report, the
+    build id and the number of triples loaded."""
     try:
         report = check(base_iri, folders)
     except BuildError as error:
@@ -165,11 +182,16 @@ def build_remote(gsp_url: str, base_iri: str, folders: list[Path]) -> BuildRepor
         fail(corpus_failure(error))
     if not report.shacl.conforms:
         fail(f"{BUILD_FAILED}: {report.shacl.summary()}")
+    build_id = new_build_id()
+    generated = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    loader = RemoteLoader(query_url, gsp_url, report.dataset.iris, auth)
     try:
-        load_remote(gsp_url, report.dataset.quads, report.dataset.iris, new_build_id())
-    except (RuntimeError, OSError) as error:
+        triples = loader.load(report.dataset.quads, build_id, generated)
+    except LoadFailed as error:
         fail(f"loading the remote store failed: {error}")
-    return report
+    finally:
+        loader.close()
+    return report, build_id, triples
 
 
 def corpus_failure(error: BuildError | UnicodeDecodeError) -> str:

@@ -3,11 +3,15 @@
 A setting's flag and environment variable come from its name (``max_rows``: ``--max-rows``,
 ``HOMS_KG_MAX_ROWS``). The command line builds its options from these declarations and passes
 their values back as one ServerConfig, the object the server reads; a test checks that the
-README's settings table lists exactly them (as Datasette does for its settings).
+README's settings table lists exactly them (as Datasette does for its settings). A secret (the
+remote store's credentials) is read from its environment variable only: it has no flag, since a
+command line is visible to every user of the machine, and it is left out of the configuration's
+repr, so that no log line or traceback shows it.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import Field, dataclass, field, fields
 from pathlib import Path
@@ -48,6 +52,11 @@ class PortNumber(click.IntRange):
 def setting(default: T, help: str, value_type: click.ParamType | None = None) -> T:
     """A field of ServerConfig that is also a command-line option and an environment variable."""
     return field(default=default, metadata={"help": help, "type": value_type})
+
+
+def secret(help: str) -> str:
+    """A field of ServerConfig read from its environment variable alone, never shown."""
+    return field(default="", repr=False, metadata={"help": help, "type": None, "secret": True})
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,13 @@ class ServerConfig:
         "Graph Store Protocol URL of the remote store, for build (default: --store with /query "
         "replaced by /store, Oxigraph's layout).",
     )
+    store_user: str = secret(
+        "User name for the remote store, read from the environment only (with the password: "
+        "HTTP basic or digest authentication, as the store's challenge asks)."
+    )
+    store_password: str = secret(
+        "Password for the remote store, read from the environment only; never logged."
+    )
     spool_mb: int = setting(
         1024,
         "Disk (MB) for large results waiting to be sent, all queries together; past it the "
@@ -191,7 +207,7 @@ def service_mapping(entries: tuple[str, ...]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Setting:
-    flag: str
+    flag: str  # empty for a secret, which has none
     envvar: str
     default: object
     help: str
@@ -202,7 +218,8 @@ class Setting:
 def declared(config_field: Field) -> Setting:
     """The setting a field of ServerConfig declares."""
     name, default = config_field.name, config_field.default
-    return Setting("--" + name.replace("_", "-"), ENVIRONMENT_PREFIX + name.upper(), default,
+    flag = "" if config_field.metadata.get("secret") else "--" + name.replace("_", "-")
+    return Setting(flag, ENVIRONMENT_PREFIX + name.upper(), default,
                    config_field.metadata["help"], isinstance(default, tuple),
                    config_field.metadata["type"])  # fmt: skip
 
@@ -212,11 +229,20 @@ SETTINGS: dict[str, Setting] = {
     for config_field in fields(ServerConfig)
     if "help" in config_field.metadata
 }
+SECRETS = tuple(name for name, setting in SETTINGS.items() if not setting.flag)
+FLAGS = tuple(name for name in SETTINGS if name not in SECRETS)
+
+
+def secrets_from_environment() -> dict[str, str]:
+    """The secrets' values, from their environment variables (absent: the default, empty)."""
+    return {name: os.environ.get(SETTINGS[name].envvar, "") for name in SECRETS}
 
 
 def option(name: str, **overrides: Any) -> Callable[[Command], Command]:
-    """The click option of a declared setting."""
+    """The click option of a declared setting (a secret has none)."""
     setting = SETTINGS[name]
+    if not setting.flag:
+        raise ValueError(f"{name} is read from {setting.envvar} only, never from a flag")
     kwargs: dict[str, Any] = {
         "envvar": setting.envvar,
         "default": setting.default,

@@ -152,16 +152,17 @@ def class_counts() -> dict[str, ClassCount]:
 
 def instances_query(class_iri: str) -> str:
     """Every instance of a class and its subclasses, with labels in both languages (or, for
-    records without a label, the Arabic quote or phrase and the English title)."""
+    records without a label, the Arabic quote or phrase and the English title). Ordered outside
+    the grouping: Virtuoso refuses an ORDER BY on an aggregate's name in the same SELECT."""
     return (
         prologue(iris())
-        + f"""SELECT ?s (SAMPLE(?t) AS ?type) (SAMPLE(?en) AS ?english)
+        + f"""SELECT * WHERE {{ SELECT ?s (SAMPLE(?t) AS ?type) (SAMPLE(?en) AS ?english)
   (SAMPLE(?ar) AS ?arabic) WHERE {{
   ?s a ?t . ?t rdfs:subClassOf* <{class_iri}> FILTER isIRI(?s)
   OPTIONAL {{ ?s rdfs:label|dcterms:title ?en FILTER(LANG(?en) = "en") }}
   OPTIONAL {{ ?s rdfs:label|oa:hasTarget/oa:hasSelector/oa:exact|hkg:quantityPhrase ?ar
               FILTER(LANG(?ar) = "ar") }}
-}} GROUP BY ?s ORDER BY LCASE(STR(?english)) ?s"""
+}} GROUP BY ?s }} ORDER BY LCASE(STR(?english)) ?s"""
     )
 
 

@@ -69,9 +69,11 @@ TYPES = """SELECT DISTINCT ?s ?type WHERE {{
   FILTER(isIRI(?s) && ?g != <{ontology}>)
   ?s a ?type . FILTER isIRI(?type)
 }}"""
-CLASSES = """SELECT ?class ?super ?label (LANG(?label) AS ?lang) WHERE {{
+# ``?class rdfs:subClassOf ?direct`` binds the start of the path first: Virtuoso cannot follow a
+# path with neither end bound ("transitive start not given").
+CLASSES = """SELECT DISTINCT ?class ?super ?label (LANG(?label) AS ?lang) WHERE {{
   GRAPH <{ontology}> {{
-    {{ ?class rdfs:subClassOf+ ?super . FILTER isIRI(?super) }}
+    {{ ?class rdfs:subClassOf ?direct . ?class rdfs:subClassOf+ ?super . FILTER isIRI(?super) }}
     UNION {{ ?class a owl:Class ; rdfs:label ?label }}
   }}
   FILTER isIRI(?class)

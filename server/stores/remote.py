@@ -1,14 +1,17 @@
 """A remote SPARQL 1.1 store behind the same narrow interface as the embedded one.
 
-Queries go to the store's SPARQL endpoint (SPARQL 1.1 Protocol, section 2.1, POST form); loading
-uses the SPARQL 1.1 Graph Store HTTP Protocol (section 5.3, PUT replaces a graph). So the same
-HTTP layer, pages and catalogue run over Oxigraph's server, and by the same protocols over QLever,
-Virtuoso, GraphDB or Amazon Neptune. Differences from the embedded store, by design:
+Queries go to the store's SPARQL endpoint (SPARQL 1.1 Protocol, section 2.1.2: a URL-encoded
+POST, which every engine takes; Virtuoso 7 never answers a POST of ``application/sparql-query``)
+and read the store's live build (server/stores/remote_builds.py): the dataset is decided here
+and sent with every query (server/stores/remote_dataset.py), and the answer is read as the
+embedded store would give it (server/stores/remote_answers.py, server/stores/remote_results.py);
+a CONSTRUCT is sent as the SELECT of its pattern (server/stores/remote_construct.py).
+So the same HTTP layer, pages and catalogue run over Oxigraph's server or Virtuoso, and by the
+same protocols over QLever, GraphDB or Amazon Neptune. Differences from the embedded store, by
+design:
 
-- the union default graph is asked for with one ``default-graph-uri`` per named graph (any
-  endpoint understands that), the list of graphs read once per build;
 - the time limit is the HTTP request's: the remote engine decides whether it stops its work;
-- the build id is read from the graph ``{base}graph/build`` that ``build --store`` writes last;
+- the live build is read from the store at most every ``STATE_SECONDS``;
 - there are no dumps (the store's own export is the place for those).
 """
 
@@ -18,48 +21,31 @@ import datetime
 import itertools
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from pyoxigraph import (
-    Literal,
-    NamedNode,
-    Quad,
-    QueryResultsFormat,
-    RdfFormat,
-    parse,
-    parse_query_results,
-    serialize,
-)
+import requests
 
-from homs_kg.graph.vocabulary import DCTERMS, PROV, RDF, XSD, MintedIris
+from homs_kg.graph.store import build_time
+from homs_kg.graph.vocabulary import MintedIris
 from homs_kg.server.engine.evaluation import QueryJob, QueryReply, QueryTimeout, spool_results
 from homs_kg.server.engine.federation.bound_join import ServiceFailed, resolve_services
 from homs_kg.server.engine.federation.calls import ServicePolicy, ServiceRefused, call_services
-from homs_kg.server.engine.results import QueryResults, solutions
 from homs_kg.server.engine.spool import new_spool_folder
-from homs_kg.server.engine.syntax import QuerySyntaxError, has_dataset_clause, with_base
+from homs_kg.server.engine.syntax import QuerySyntaxError, query_form, with_base
+from homs_kg.server.stores.authentication import ChallengeAuth
+from homs_kg.server.stores.remote_answers import (
+    GRAPH,
+    SOLUTIONS,
+    StoreAnswer,
+    StoreRefused,
+    read_answer,
+)
+from homs_kg.server.stores.remote_builds import STATE_SECONDS, BuildLayout, BuildState
+from homs_kg.server.stores.remote_construct import as_select, instantiate
+from homs_kg.server.stores.remote_dataset import for_build
 
-if TYPE_CHECKING:
-    import requests
-
-ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
-BUILD_GRAPH = "build"
-CACHE_SECONDS = 2.0
-
-
-class StoreRefused(Exception):
-    """The store did not answer a query; the reply says how."""
-
-    def __init__(self, reply: QueryReply) -> None:
-        super().__init__(reply.message)
-        self.reply = reply
-
-
-@dataclass(frozen=True)
-class StoreAnswer:
-    reply_results: QueryResults
+EPOCH = datetime.datetime.fromtimestamp(0, datetime.UTC)
 
 
 def gsp_url_for(query_url: str) -> str:
@@ -69,108 +55,114 @@ def gsp_url_for(query_url: str) -> str:
 
 class RemoteStore:
     def __init__(self, query_url: str, base_iri: str, timeout: float, max_rows: int,
-                 policy: ServicePolicy) -> None:  # fmt: skip
+                 policy: ServicePolicy, auth: ChallengeAuth | None = None) -> None:  # fmt: skip
         self.query_url = query_url
         self.iris = MintedIris(base_iri)
+        self.layout = BuildLayout(self.iris)
         self.timeout = timeout
         self.max_rows = max_rows
         self.policy = policy
         self.spool = new_spool_folder()
         self.job_numbers = itertools.count()
-        import requests  # only a server over a remote store needs an HTTP client
-
         self.session = requests.Session()
+        self.session.auth = auth
         self.lock = threading.Lock()
-        self.cached: tuple[float, str, tuple[str, ...]] = (0.0, "", ())
+        self.cached: tuple[float, BuildState] = (float("-inf"), BuildState())
 
     def run(self, job: QueryJob) -> QueryReply:
         """SERVICE clauses answered here first (the store is not asked to call out), then the
-        query sent to the store."""
+        query sent to the store, over the live build."""
         deadline = time.monotonic() + self.timeout
+        state = self.state()
         try:
             resolution = resolve_services(
-                job.query, self.policy, lambda text: solutions(self.ask(text, job).reply_results),
+                job.query, self.policy, lambda text: self.ask(text, job, state).results,
                 lambda requests, until: call_services(requests, self.policy, until),
                 deadline, self.iris.base,
             )  # fmt: skip
-            answer = self.ask(with_base(resolution.text, self.iris.base), job)
+            answer = self.ask(with_base(resolution.text, self.iris.base), job, state)
         except (ServiceRefused, QuerySyntaxError) as error:
             return QueryReply(400, str(error))
         except ServiceFailed as error:
             return QueryReply(502, str(error))
         except StoreRefused as error:
             return error.reply
+        if state.kept and state.build_id not in self.state().kept:
+            return QueryReply(503, "the store's build changed twice while the query read it, "
+                              "and the graphs it read are being removed; ask again")  # fmt: skip
         spool_path = str(self.spool / f"{next(self.job_numbers)}.result")
-        reply = spool_results(answer.reply_results, job, spool_path, job.max_rows or self.max_rows)
-        return replace(reply, federated=resolution.federated, service_failed=resolution.failed,
-                       volatile=resolution.volatile)  # fmt: skip
+        limit = job.max_rows or self.max_rows
+        reply = within_limits(spool_results(answer.results, job, spool_path, limit), answer, limit)
+        return replace(reply, build_id=state.build_id, federated=resolution.federated,
+                       service_failed=resolution.failed, volatile=resolution.volatile)  # fmt: skip
 
-    def ask(self, query: str, job: QueryJob) -> StoreAnswer:
-        """One query to the store, over the job's dataset; StoreRefused when it fails."""
-        import requests
+    def ask(self, query: str, job: QueryJob, state: BuildState) -> StoreAnswer:
+        """One query to the store, over the job's dataset in the build; StoreRefused when the
+        store does not give a whole answer."""
+        form = query_form(query) or "SELECT"
+        if form != "CONSTRUCT":
+            return self.send(query, form, job, state)
+        try:
+            construct = as_select(query)
+        except QuerySyntaxError as error:
+            raise StoreRefused(QueryReply(400, f"malformed query: {error}")) from error
+        triples: dict = {}
+        cut_at = None
+        for text in construct.queries:
+            found = self.send(text, "SELECT", job, state)
+            triples.update(dict.fromkeys(instantiate(construct.template, found.results)))
+            cut_at = found.cut_at if cut_at is None else cut_at
+        return StoreAnswer(list(triples), cut_at)
 
-        data = [("query", query)]
-        graphs = job.default_graphs
-        if not graphs and not has_dataset_clause(query):
-            graphs = self.state()[1]  # the union default graph, unless the query has FROM
-        data += [("default-graph-uri", g) for g in graphs]
-        data += [("named-graph-uri", g) for g in job.named_graphs]
+    def send(self, query: str, form: str, job: QueryJob, state: BuildState) -> StoreAnswer:
+        """One request to the store (SPARQL 1.1 Protocol section 2.1.2, a URL-encoded POST)."""
+        try:
+            request = for_build(query, job.default_graphs, job.named_graphs, state, self.layout)
+        except QuerySyntaxError as error:
+            raise StoreRefused(QueryReply(400, f"malformed query: {error}")) from error
+        data = [("query", request.query)]
+        data += [("default-graph-uri", g) for g in request.default_graphs]
+        data += [("named-graph-uri", g) for g in request.named_graphs]
+        accept = SOLUTIONS if form in ("SELECT", "ASK") else GRAPH
         try:
             answer = self.session.post(self.query_url, data=data, timeout=self.timeout,
-                                       headers={"Accept": ACCEPT})  # fmt: skip
+                                       headers={"Accept": accept})  # fmt: skip
         except requests.Timeout as error:
             raise QueryTimeout from error
         except requests.RequestException as error:
             raise StoreRefused(QueryReply(502, f"the store did not answer: {error}")) from error
-        if answer.status_code == 400:
-            raise StoreRefused(QueryReply(400, " ".join(answer.text.split())[:2000]))
-        if answer.status_code != 200:
-            raise StoreRefused(QueryReply(502, f"the store answered {answer.status_code}"))
-        return StoreAnswer(self.results(answer))
+        return read_answer(answer, form, state.public_names)
 
-    @staticmethod
-    def results(answer: requests.Response) -> QueryResults:
-        media = answer.headers.get("Content-Type", "").split(";")[0].strip()
-        if media == "application/sparql-results+json":
-            return parse_query_results(answer.content, format=QueryResultsFormat.JSON)
-        return parse(answer.content, format=RdfFormat.from_media_type(media) or RdfFormat.N_TRIPLES)
-
-    def state(self) -> tuple[str, tuple[str, ...]]:
-        """The build id and the named graphs, read from the store at most every few seconds."""
+    def state(self) -> BuildState:
+        """The store's complete builds and the live one's graphs, read at most every
+        ``STATE_SECONDS`` (stamped with the time the reading started, so never older than
+        that); the last state read while the store does not answer."""
         with self.lock:
-            stamp, build_id, graphs = self.cached
-            if time.monotonic() - stamp < CACHE_SECONDS:
-                return build_id, graphs
-        build_graph = self.iris.graph(BUILD_GRAPH).value
-        query = (
-            f"SELECT DISTINCT ?g ?id WHERE {{ {{ GRAPH ?g {{ }} }} UNION {{ GRAPH <{build_graph}> "
-            f"{{ ?b <{DCTERMS.identifier.value}> ?id }} }} }}"
-        )
-        answer = self.session.post(
-            self.query_url,
-            data={"query": query},
-            timeout=self.timeout,
-            headers={"Accept": "application/sparql-results+json"},
-        )
-        answer.raise_for_status()
-        rows = answer.json()["results"]["bindings"]
-        graphs = tuple(sorted({r["g"]["value"] for r in rows if "g" in r} - {build_graph}))
-        build_id = next((r["id"]["value"] for r in rows if "id" in r), "unbuilt")
+            stamp, state = self.cached
+        if time.monotonic() - stamp < STATE_SECONDS:
+            return state
+        started = time.monotonic()
+        try:
+            answer = self.session.post(self.query_url, data={"query": self.layout.state_query()},
+                                       timeout=self.timeout,
+                                       headers={"Accept": SOLUTIONS})  # fmt: skip
+            answer.raise_for_status()
+            rows = answer.json()["results"]["bindings"]
+        except (requests.RequestException, ValueError, KeyError):
+            return state
+        state = self.layout.state({k: cell["value"] for k, cell in row.items()} for row in rows)
         with self.lock:
-            self.cached = (time.monotonic(), build_id, graphs)
-        return build_id, graphs
+            if started > self.cached[0]:
+                self.cached = (started, state)
+        return state
 
     @property
     def build_id(self) -> str:
-        return self.state()[0]
+        return self.state().build_id
 
     @property
     def built_at(self) -> datetime.datetime:
-        try:
-            return datetime.datetime.strptime(self.build_id, "%Y%m%dT%H%M%S%fZ").replace(
-                tzinfo=datetime.UTC)  # fmt: skip
-        except ValueError:
-            return datetime.datetime.fromtimestamp(0, datetime.UTC)
+        return build_time(self.build_id) or EPOCH
 
     def dump_path(self, name: str) -> Path | None:
         return None
@@ -179,35 +171,14 @@ class RemoteStore:
         self.session.close()
 
 
-def load_remote(gsp_url: str, quads: list[Quad], iris: MintedIris, build_id: str,
-                timeout: float = 300.0) -> None:  # fmt: skip
-    """Replace each named graph of the store with the build's (GSP PUT), the build graph last."""
-    graphs: dict[str, list[Quad]] = {}
-    for quad in quads:
-        assert isinstance(quad.graph_name, NamedNode)  # a build puts every quad in a named graph
-        graphs.setdefault(quad.graph_name.value, []).append(quad)
-    build_graph = iris.graph(BUILD_GRAPH)
-    build_node = build_graph
-    marker = [
-        Quad(build_node, RDF.type, PROV.Entity, build_graph),
-        Quad(build_node, DCTERMS.identifier, literal(build_id), build_graph),
-        Quad(build_node, PROV.generatedAtTime, literal(now(), "dateTime"), build_graph),
-    ]
-    import requests
-
-    with requests.Session() as session:
-        for graph, members in [*graphs.items(), (build_graph.value, marker)]:
-            body = serialize((m.triple for m in members), format=RdfFormat.N_TRIPLES)
-            answer = session.put(gsp_url, params={"graph": graph}, data=body, timeout=timeout,
-                                 headers={"Content-Type": "application/n-triples"})  # fmt: skip
-            if answer.status_code not in (200, 201, 204):
-                raise RuntimeError(f"the store refused graph {graph}: {answer.status_code} "
-                                   f"{answer.text[:200]}")  # fmt: skip
-
-
-def literal(value: str, datatype: str | None = None) -> Literal:
-    return Literal(value, datatype=XSD[datatype]) if datatype else Literal(value)
-
-
-def now() -> str:
-    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def within_limits(reply: QueryReply, answer: StoreAnswer, limit: int) -> QueryReply:
+    """An answer the store cut at its own row limit: cut at ours, when it reached ours (its
+    first rows are ours); refused when it did not, since the answer would look whole."""
+    if answer.cut_at is None or reply.status != 200:
+        return reply
+    if reply.rows >= limit:
+        return replace(reply, truncated=True)
+    reply.discard()
+    return QueryReply(502, f"the store cut its answer at {answer.cut_at} rows (its own row limit, "
+                      f"Virtuoso's ResultSetMaxRows), below this service's {limit}; an "
+                      "incomplete answer is not passed on")  # fmt: skip

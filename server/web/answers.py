@@ -10,6 +10,7 @@ from flask import Response, current_app, request
 from werkzeug.exceptions import (
     BadGateway,
     BadRequest,
+    GatewayTimeout,
     HTTPException,
     InternalServerError,
     NotAcceptable,
@@ -81,6 +82,8 @@ REPLY_ERRORS: dict[int, type[HTTPException]] = {
     400: BadRequest,
     406: NotAcceptable,
     502: BadGateway,
+    503: ServiceUnavailable,  # a remote store's build changed twice while a query read it
+    504: GatewayTimeout,  # a remote store stopped a query at its own time limit
 }
 
 
