@@ -89,7 +89,7 @@ def configuration(settings: dict[str, Any]) -> ServerConfig:
     """A command's settings as one configuration, with the secrets from the environment; a
     malformed value is one clear line."""
     try:
-        return ServerConfig(**settings, **secrets_from_environment())
+        return ServerConfig(**{**settings, **secrets_from_environment()})
     except ValueError as error:
         fail(str(error))
 

@@ -42,8 +42,9 @@ from homs_kg.server.engine.formats import Format
 XSD_STRING = XSD.string.value
 RDF_TYPE = RDF.type.value
 
-# What a query gives: the embedded store's answer, or a remote store's parsed (a graph as quads).
-QueryResults = QuerySolutions | QueryBoolean | QueryTriples | QuadParser
+# What a query gives: the embedded store's answer, or a remote store's parsed (a graph as quads,
+# or as the triples a CONSTRUCT's template gave for a remote store's solutions).
+QueryResults = QuerySolutions | QueryBoolean | QueryTriples | QuadParser | list[Triple]
 
 
 def solutions(results: QueryResults) -> QuerySolutions:

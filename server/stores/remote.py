@@ -31,6 +31,7 @@ from homs_kg.graph.vocabulary import MintedIris
 from homs_kg.server.engine.evaluation import QueryJob, QueryReply, QueryTimeout, spool_results
 from homs_kg.server.engine.federation.bound_join import ServiceFailed, resolve_services
 from homs_kg.server.engine.federation.calls import ServicePolicy, ServiceRefused, call_services
+from homs_kg.server.engine.results import solutions
 from homs_kg.server.engine.spool import new_spool_folder
 from homs_kg.server.engine.syntax import QuerySyntaxError, query_form, with_base
 from homs_kg.server.stores.authentication import ChallengeAuth
@@ -76,7 +77,7 @@ class RemoteStore:
         state = self.state()
         try:
             resolution = resolve_services(
-                job.query, self.policy, lambda text: self.ask(text, job, state).results,
+                job.query, self.policy, lambda text: solutions(self.ask(text, job, state).results),
                 lambda requests, until: call_services(requests, self.policy, until),
                 deadline, self.iris.base,
             )  # fmt: skip
@@ -110,7 +111,7 @@ class RemoteStore:
         cut_at = None
         for text in construct.queries:
             found = self.send(text, "SELECT", job, state)
-            triples.update(dict.fromkeys(instantiate(construct.template, found.results)))
+            triples.update(dict.fromkeys(instantiate(construct.template, solutions(found.results))))
             cut_at = found.cut_at if cut_at is None else cut_at
         return StoreAnswer(list(triples), cut_at)
 

@@ -22,6 +22,7 @@ import requests
 from pyoxigraph import RdfFormat, parse
 
 from homs_kg.server.engine.evaluation import QueryReply
+from homs_kg.server.engine.results import QueryResults
 from homs_kg.server.stores.remote_results import solutions, triples
 
 SOLUTIONS = "application/sparql-results+json"
@@ -40,7 +41,7 @@ class StoreRefused(Exception):
 
 @dataclass(frozen=True)
 class StoreAnswer:
-    results: object  # pyoxigraph's solutions, boolean, or a list of triples
+    results: QueryResults
     cut_at: int | None = None  # the store's own row limit cut the answer at this many rows
 
 

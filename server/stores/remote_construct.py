@@ -123,9 +123,11 @@ def instantiate(template: Iterable[Triple], solutions: Iterable[object]) -> list
             terms = [term(t, solution, fresh)
                      for t in (pattern.subject, pattern.predicate, pattern.object)]  # fmt: skip
             subject, predicate, value = terms
-            if None in terms or isinstance(subject, Literal):
-                continue
+            if not isinstance(subject, (NamedNode, BlankNode, Triple)):
+                continue  # unbound, or a literal where a subject goes
             if not isinstance(predicate, NamedNode):
+                continue
+            if not isinstance(value, (NamedNode, BlankNode, Literal, Triple)):
                 continue
             found[Triple(subject, predicate, value)] = None
     return list(found)

@@ -55,7 +55,8 @@ class RemoteLoader:
         """Load, switch to and clean up after the build; its number of triples."""
         graphs: dict[str, list[Quad]] = {}
         for quad in quads:
-            graphs.setdefault(quad.graph_name.value, []).append(quad)
+            name = quad.graph_name
+            graphs.setdefault("" if isinstance(name, DefaultGraph) else name.value, []).append(quad)
         for public in graphs:
             try:
                 self.layout.check_public(public)
@@ -66,7 +67,7 @@ class RemoteLoader:
             self.put(names[public], (renamed(q, names) for q in members))
         union = {q.triple: None for members in graphs.values() for q in members}
         self.put(self.layout.union(build_id),
-                 (renamed(Quad(*t, DefaultGraph()), names) for t in union))  # fmt: skip
+                 (renamed(Quad(t.subject, t.predicate, t.object, DefaultGraph()), names) for t in union))  # fmt: skip
         description = self.layout.description(build_id)
         self.put(description, self.layout.description_quads(build_id, graphs))
         self.send("POST", description, [self.layout.completion(build_id, generated)])

@@ -22,13 +22,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from typing import TypeVar, cast
 
-from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Triple, parse_query_results
+from pyoxigraph import (
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    Triple,
+    parse_query_results,
+)
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_BOOLEAN = XSD + "boolean"
-XSD_INTEGER = XSD + "integer"
-INTEGER_TYPES = {XSD + name for name in (
+from homs_kg.graph.vocabulary import XSD
+
+T = TypeVar("T")
+
+XSD_BOOLEAN = XSD.boolean.value
+XSD_INTEGER = XSD.integer.value
+INTEGER_TYPES = {XSD[name].value for name in (
     "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "long",
     "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
 )}  # fmt: skip
@@ -37,7 +49,9 @@ ASK_VARIABLE = "__ASK_RETVAL"
 NODE_ID = "nodeID://"
 
 
-def solutions(body: bytes, ask: bool, public: Mapping[str, str]) -> object:
+def solutions(
+    body: bytes, ask: bool, public: Mapping[str, str]
+) -> QuerySolutions | QueryBoolean:
     """SPARQL JSON results (bytes) read as pyoxigraph's solutions or boolean."""
     results = json.loads(body)
     if ask and "boolean" not in results:
@@ -72,11 +86,12 @@ def triples(found: Iterable[Triple], public: Mapping[str, str]) -> Iterator[Trip
         yield Triple(term(triple.subject, public), triple.predicate, term(triple.object, public))
 
 
-def term(value: object, public: Mapping[str, str]) -> object:
+def term(value: T, public: Mapping[str, str]) -> T:
+    """``value``, a term of the same kind, public and canonical."""
     if isinstance(value, NamedNode) and value.value in public:
-        return NamedNode(public[value.value])
+        return cast(T, NamedNode(public[value.value]))
     if isinstance(value, Literal) and value.datatype.value == XSD_BOOLEAN:
-        return Literal(BOOLEANS.get(value.value, value.value), datatype=value.datatype)
+        return cast(T, Literal(BOOLEANS.get(value.value, value.value), datatype=value.datatype))
     if isinstance(value, Literal) and value.datatype.value in INTEGER_TYPES:
-        return Literal(value.value, datatype=NamedNode(XSD_INTEGER))
+        return cast(T, Literal(value.value, datatype=NamedNode(XSD_INTEGER)))
     return value
