@@ -57,10 +57,17 @@ DEFAULT_BASE = vocabulary.DEFAULT_BASE_IRI
 RDF, RDFS, XSD, SKOS, DCTERMS, SCHEMA, SEM, OA, PROV = (
     namespace.iri
     for namespace in (
-        vocabulary.RDF, vocabulary.RDFS, vocabulary.XSD, vocabulary.SKOS, vocabulary.DCTERMS,
-        vocabulary.SCHEMA, vocabulary.SEM, vocabulary.OA, vocabulary.PROV,
+        vocabulary.RDF,
+        vocabulary.RDFS,
+        vocabulary.XSD,
+        vocabulary.SKOS,
+        vocabulary.DCTERMS,
+        vocabulary.SCHEMA,
+        vocabulary.SEM,
+        vocabulary.OA,
+        vocabulary.PROV,
     )
-)  # fmt: skip
+)
 
 # The real article's mix of event and situation types (instances per type in its graph).
 EVENT_TYPES = {
@@ -1094,11 +1101,16 @@ def size_option(_context: click.Context, _parameter: click.Parameter, text: str)
     "the duplicates that the first gives in a union default graph that keeps one copy "
     "per graph",
 )
-def main(triples: int, output: Path, seed: int, base_iri: str, check_sources: int,
-         shared_declarations: str) -> None:  # fmt: skip
+def main(
+    triples: int,
+    output: Path,
+    seed: int,
+    base_iri: str,
+    check_sources: int,
+    shared_declarations: str,
+) -> None:
     """Synthetic sources shaped like the real graph, written as gzipped N-Quads."""
-    summary = generate(triples, output, seed, base_iri,
-                       redeclare=shared_declarations == "builder")  # fmt: skip
+    summary = generate(triples, output, seed, base_iri, redeclare=shared_declarations == "builder")
     print(
         f"{summary['quads']:,} quads ({summary['real_quads']:,} real, "
         f"{summary['synthetic_sources']} synthetic sources) in {summary['seconds']} s: "

@@ -70,11 +70,15 @@ def oxigraph_copy(data_dir: Path, work: Path) -> Path:
     store = live_build(data_dir)
     nquads = store.with_name(store.name + ".dumps") / "homs-kg.nq.gz"
     plain = work / "homs-kg.nq"
-    subprocess.run(f"gunzip -c {shlex.quote(str(nquads))} > {shlex.quote(str(plain))}",
-                   shell=True, check=True)  # fmt: skip
+    subprocess.run(
+        f"gunzip -c {shlex.quote(str(nquads))} > {shlex.quote(str(plain))}", shell=True, check=True
+    )
     folder = work / "oxigraph"
-    subprocess.run([oxigraph_cli(), "load", "--location", str(folder), "--file", str(plain)],
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [oxigraph_cli(), "load", "--location", str(folder), "--file", str(plain)],
+        check=True,
+        capture_output=True,
+    )
     return folder
 
 
@@ -117,10 +121,22 @@ def measure(server: Server, texts: dict[str, str], clients: int, duration: float
     help="a folder holding another version's homs_kg/ (see above), also measured",
 )
 @click.option("--before-args", default="", help="extra options for the --before version")
-@click.option("--base-iri", default="http://127.0.0.1:8000/", show_default=True,
-              help="the build's base IRI (the light lookup's subject)")  # fmt: skip
-def main(data_dir: Path, clients: int, duration: float, rounds: int, homs_kg_args: str,
-         before: Path | None, before_args: str, base_iri: str) -> None:  # fmt: skip
+@click.option(
+    "--base-iri",
+    default="http://127.0.0.1:8000/",
+    show_default=True,
+    help="the build's base IRI (the light lookup's subject)",
+)
+def main(
+    data_dir: Path,
+    clients: int,
+    duration: float,
+    rounds: int,
+    homs_kg_args: str,
+    before: Path | None,
+    before_args: str,
+    base_iri: str,
+) -> None:
     """Light and engine-bound queries: homs-kg (uncached, cached) beside Oxigraph's server."""
     work = Path(tempfile.mkdtemp(prefix="homs-kg-http-cost-"))
     logs = work / "logs"
@@ -146,8 +162,14 @@ def main(data_dir: Path, clients: int, duration: float, rounds: int, homs_kg_arg
         for name, command in servers.items():
             log = logs / f"{name}-{number}.log"
             if command is None:
-                server = oxigraph_server(name, log, "serve-read-only", "--location",
-                                         str(oxigraph_dir), "--union-default-graph")  # fmt: skip
+                server = oxigraph_server(
+                    name,
+                    log,
+                    "serve-read-only",
+                    "--location",
+                    str(oxigraph_dir),
+                    "--union-default-graph",
+                )
             else:
                 prefix, options = command
                 server = homs_kg_server(name, log, *common, *options)

@@ -46,21 +46,31 @@ def worker(*markers: str):
 # (name, a test on the collapsed stack); the first that matches names the sample. A stack whose
 # last frame is evaluate() is in the engine: Store.query has no Python frame of its own.
 CATEGORIES = [
-    ("worker: engine (Store.query, iterating solutions)",
-     lambda s: "worker_main" in s and (last_frame(s).startswith("evaluate (")
-                                       or "Capped.__iter__" in s)),
-    ("worker: JSON results writer (server/engine/results.py)",
-     worker("write_json", "json_term", "encoder")),
+    (
+        "worker: engine (Store.query, iterating solutions)",
+        lambda s: (
+            "worker_main" in s
+            and (last_frame(s).startswith("evaluate (") or "Capped.__iter__" in s)
+        ),
+    ),
+    (
+        "worker: JSON results writer (server/engine/results.py)",
+        worker("write_json", "json_term", "encoder"),
+    ),
     ("worker: SERVICE check, negotiation, spool file", worker("evaluate", "spool_results")),
     ("worker: pipe (pickling, send, receive)", lambda s: "worker_main" in s),
-    ("http: pool round trip (pickling, pipe, wait)",
-     lambda s: "WorkerPool" in s or "Worker" in s or "connection.py" in s),
+    (
+        "http: pool round trip (pickling, pipe, wait)",
+        lambda s: "WorkerPool" in s or "Worker" in s or "connection.py" in s,
+    ),
     ("http: streaming the spooled result", lambda s: "SpooledBody" in s),
     ("http: access log", lambda s: "logging" in s),
-    ("http: Flask and werkzeug (routing, form, headers, hooks)",
-     lambda s: any(m in s for m in ("flask", "werkzeug", "server/sparql/", "server/app.py"))),
+    (
+        "http: Flask and werkzeug (routing, form, headers, hooks)",
+        lambda s: any(m in s for m in ("flask", "werkzeug", "server/sparql/", "server/app.py")),
+    ),
     ("http: waitress (sockets, HTTP parsing, threads)", lambda s: "waitress" in s),
-]  # fmt: skip
+]
 
 
 def last_frame(stack: str) -> str:

@@ -50,10 +50,16 @@ def targets_markdown(results: dict) -> list[str]:
 
 def loads_markdown(results: dict) -> list[str]:
     lines = section(
-        "Data, build and bulk load", "size", "quads in store", "homs-kg build/load",
-        "homs-kg rate (quads/s)", "`oxigraph load`", "oxigraph rate (quads/s)",
-        "homs-kg / oxigraph rate", "peak RSS homs-kg / oxigraph",
-    )  # fmt: skip
+        "Data, build and bulk load",
+        "size",
+        "quads in store",
+        "homs-kg build/load",
+        "homs-kg rate (quads/s)",
+        "`oxigraph load`",
+        "oxigraph rate (quads/s)",
+        "homs-kg / oxigraph rate",
+        "peak RSS homs-kg / oxigraph",
+    )
     loaded = {k: v for k, v in results["sizes"].items() if "homs_kg_load" in v}
     for label, size in loaded.items():
         h, o = size["homs_kg_load"], size["oxigraph_load"]
@@ -88,8 +94,15 @@ def load_detail(label: str, size: dict) -> str:
 
 
 def memory_markdown(results: dict) -> list[str]:
-    lines = section("Cold start and memory", "size", "server", "cold start (median)",
-                    "idle RSS", "peak RSS", "peak PSS")  # fmt: skip
+    lines = section(
+        "Cold start and memory",
+        "size",
+        "server",
+        "cold start (median)",
+        "idle RSS",
+        "peak RSS",
+        "peak PSS",
+    )
     measured = [
         (label, name, server)
         for label, size in results["sizes"].items()
@@ -125,8 +138,9 @@ def incidents(where: str, server: dict) -> list[str]:
 
 
 def pages_markdown(results: dict) -> list[str]:
-    lines = section("homs-kg Linked Data (1 client)", "size", "resource", "req/s", "p50",
-                    "p99", "bytes")  # fmt: skip
+    lines = section(
+        "homs-kg Linked Data (1 client)", "size", "resource", "req/s", "p50", "p99", "bytes"
+    )
     for label, size in results["sizes"].items():
         pages = size.get("servers", {}).get("homs-kg", {}).get("pages", {})
         for name, run in pages.items():

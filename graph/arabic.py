@@ -14,8 +14,9 @@ import re
 _DIACRITICS = {code: None for code in range(0x064B, 0x0660)}
 _DIACRITICS[0x0670] = None  # superscript alef
 _DIACRITICS[0x0640] = None  # tatweel
-_INVISIBLE = {code: None for code in (0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF,
-                                      0x061C, 0x00AD)}  # fmt: skip
+_INVISIBLE = {
+    code: None for code in (0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x061C, 0x00AD)
+}
 
 _LETTERS = {
     "\u0623": "\u0627",  # alef with hamza above -> alef
@@ -38,17 +39,30 @@ _TO_ASCII_DIGITS = str.maketrans(_DIGITS)
 _WHITESPACE = re.compile(r"\s+")
 
 CARDINALS: dict[str, int] = {
-    "واحد": 1, "واحده": 1,
-    "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2,
-    "ثلاثه": 3, "ثلاث": 3,
-    "اربعه": 4, "اربع": 4,
-    "خمسه": 5, "خمس": 5,
-    "سته": 6, "ست": 6,
-    "سبعه": 7, "سبع": 7,
-    "ثمانيه": 8, "ثماني": 8, "ثمان": 8,
-    "تسعه": 9, "تسع": 9,
-    "عشره": 10, "عشر": 10,
-}  # fmt: skip
+    "واحد": 1,
+    "واحده": 1,
+    "اثنان": 2,
+    "اثنين": 2,
+    "اثنتان": 2,
+    "اثنتين": 2,
+    "ثلاثه": 3,
+    "ثلاث": 3,
+    "اربعه": 4,
+    "اربع": 4,
+    "خمسه": 5,
+    "خمس": 5,
+    "سته": 6,
+    "ست": 6,
+    "سبعه": 7,
+    "سبع": 7,
+    "ثمانيه": 8,
+    "ثماني": 8,
+    "ثمان": 8,
+    "تسعه": 9,
+    "تسع": 9,
+    "عشره": 10,
+    "عشر": 10,
+}
 """Cardinal number words 1-10, masculine and feminine, in the matching form."""
 
 

@@ -32,11 +32,13 @@ class BuildReport:
         namespace = self.dataset.iris.hkg.iri
         ontology = self.dataset.iris.graph("ontology")
         counts = Counter(
-            q.object.value[len(namespace):]
+            q.object.value[len(namespace) :]
             for q in self.dataset.quads
-            if q.predicate == RDF.type and q.graph_name != ontology
-            and isinstance(q.object, NamedNode) and q.object.value.startswith(namespace)
-        )  # fmt: skip
+            if q.predicate == RDF.type
+            and q.graph_name != ontology
+            and isinstance(q.object, NamedNode)
+            and q.object.value.startswith(namespace)
+        )
         return dict(sorted(counts.items()))
 
     def graph_counts(self) -> dict[str, int]:

@@ -187,11 +187,34 @@ class ResolvedTime:
 # --- vocabulary (all in the matching form of normalise_arabic) ---------------------------------
 
 MONTHS: dict[str, int] = {
-    "يناير": 1, "فبراير": 2, "مارس": 3, "ابريل": 4, "مايو": 5, "يونيو": 6, "يونيه": 6,
-    "يوليو": 7, "يوليه": 7, "اغسطس": 8, "سبتمبر": 9, "اكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12,
-    "كانون الثاني": 1, "شباط": 2, "اذار": 3, "ااذار": 3, "نيسان": 4, "ايار": 5, "حزيران": 6,
-    "تموز": 7, "اب": 8, "ايلول": 9, "تشرين الاول": 10, "تشرين الثاني": 11, "كانون الاول": 12,
-}  # fmt: skip
+    "يناير": 1,
+    "فبراير": 2,
+    "مارس": 3,
+    "ابريل": 4,
+    "مايو": 5,
+    "يونيو": 6,
+    "يونيه": 6,
+    "يوليو": 7,
+    "يوليه": 7,
+    "اغسطس": 8,
+    "سبتمبر": 9,
+    "اكتوبر": 10,
+    "نوفمبر": 11,
+    "ديسمبر": 12,
+    "كانون الثاني": 1,
+    "شباط": 2,
+    "اذار": 3,
+    "ااذار": 3,
+    "نيسان": 4,
+    "ايار": 5,
+    "حزيران": 6,
+    "تموز": 7,
+    "اب": 8,
+    "ايلول": 9,
+    "تشرين الاول": 10,
+    "تشرين الثاني": 11,
+    "كانون الاول": 12,
+}
 """Month names, Egyptian/Western and Levantine, in the matching form ("ااذار" is in the text)."""
 
 _UNITS = ["الاول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع"]
@@ -212,11 +235,15 @@ ORDINAL_DAYS = _ordinal_days()
 """Ordinal day words 1-31 (masculine, with the article), in the matching form."""
 
 _QUALIFIERS = {
-    "اوائل": Qualifier.EARLY, "بدايه": Qualifier.EARLY, "مطلع": Qualifier.EARLY,
-    "اواسط": Qualifier.MID, "منتصف": Qualifier.MID,
+    "اوائل": Qualifier.EARLY,
+    "بدايه": Qualifier.EARLY,
+    "مطلع": Qualifier.EARLY,
+    "اواسط": Qualifier.MID,
+    "منتصف": Qualifier.MID,
     "اواخر": Qualifier.LATE,
-    "نهايه": Qualifier.END, "بنهايه": Qualifier.END,
-}  # fmt: skip
+    "نهايه": Qualifier.END,
+    "بنهايه": Qualifier.END,
+}
 _MODES = {"بحلول": Mode.BY, "منذ": Mode.SINCE}
 
 
@@ -241,11 +268,13 @@ _DATE_FORMS = [
 _RELATIVE = [
     (re.compile(r"اليوم التالي"), Relation.NEXT_DAY),
     (re.compile(r"الشهر التالي"), Relation.NEXT_MONTH),
-    (re.compile(r"(?:حتي )?(?:ايام قليله خلت|(?:قبل|منذ) (?:ايام|بضعه ايام)(?: قليله)?)"),
-     Relation.FEW_DAYS_AGO),
+    (
+        re.compile(r"(?:حتي )?(?:ايام قليله خلت|(?:قبل|منذ) (?:ايام|بضعه ايام)(?: قليله)?)"),
+        Relation.FEW_DAYS_AGO,
+    ),
     (re.compile(r"(?:الوقت (?:نفسه|ذاته)|نفس الوقت|ذلك الوقت|ذلك الحين)"), Relation.SAME_TIME),
     (re.compile(r"امس"), Relation.YESTERDAY),
-]  # fmt: skip
+]
 UNDERSTOOD = (
     "understood: a day, a month or a year (في 3 فبراير/شباط 2012، مايو/أيار 2011، عام 2013), "
     "with منذ، بحلول or بعد and اوائل، اواسط، اواخر or نهاية; or a relative phrase (في اليوم "
@@ -352,12 +381,26 @@ def parse_time_phrase(phrase: str) -> TimeExpression:
 
 # --- resolution -------------------------------------------------------------------------------
 
-_ANCHORED = {Relation.NEXT_DAY, Relation.MONTH_LATER, Relation.NEXT_MONTH, Relation.ANCHOR_YEAR,
-             Relation.AFTER, Relation.SAME_TIME}  # fmt: skip
-_YEAR_PARTS = {Qualifier.EARLY: (1, 4), Qualifier.MID: (5, 8), Qualifier.LATE: (9, 12),
-               Qualifier.END: (9, 12)}  # fmt: skip
-_MONTH_PARTS = {Qualifier.EARLY: (1, 10), Qualifier.MID: (11, 20), Qualifier.LATE: (21, 31),
-                Qualifier.END: (21, 31)}  # fmt: skip
+_ANCHORED = {
+    Relation.NEXT_DAY,
+    Relation.MONTH_LATER,
+    Relation.NEXT_MONTH,
+    Relation.ANCHOR_YEAR,
+    Relation.AFTER,
+    Relation.SAME_TIME,
+}
+_YEAR_PARTS = {
+    Qualifier.EARLY: (1, 4),
+    Qualifier.MID: (5, 8),
+    Qualifier.LATE: (9, 12),
+    Qualifier.END: (9, 12),
+}
+_MONTH_PARTS = {
+    Qualifier.EARLY: (1, 10),
+    Qualifier.MID: (11, 20),
+    Qualifier.LATE: (21, 31),
+    Qualifier.END: (21, 31),
+}
 
 
 def _window(period: Period, qualifier: Qualifier | None, phrase: str) -> tuple[date, date]:
@@ -462,16 +505,34 @@ def resolve_time(
 # --- durations --------------------------------------------------------------------------------
 
 _DURATION_UNITS: dict[str, tuple[int, int]] = {
-    "يوم": (0, 1), "يوما": (0, 1), "ايام": (0, 1),
-    "اسبوع": (0, 7), "اسبوعا": (0, 7), "اسابيع": (0, 7),
-    "شهر": (1, 0), "شهرا": (1, 0), "اشهر": (1, 0), "شهور": (1, 0),
-    "عام": (12, 0), "عاما": (12, 0), "سنه": (12, 0), "اعوام": (12, 0), "سنوات": (12, 0),
-}  # fmt: skip
+    "يوم": (0, 1),
+    "يوما": (0, 1),
+    "ايام": (0, 1),
+    "اسبوع": (0, 7),
+    "اسبوعا": (0, 7),
+    "اسابيع": (0, 7),
+    "شهر": (1, 0),
+    "شهرا": (1, 0),
+    "اشهر": (1, 0),
+    "شهور": (1, 0),
+    "عام": (12, 0),
+    "عاما": (12, 0),
+    "سنه": (12, 0),
+    "اعوام": (12, 0),
+    "سنوات": (12, 0),
+}
 _DUAL_UNITS: dict[str, tuple[int, int]] = {
-    "يومين": (0, 2), "يومان": (0, 2), "اسبوعين": (0, 14), "اسبوعان": (0, 14),
-    "شهرين": (2, 0), "شهران": (2, 0), "عامين": (24, 0), "عامان": (24, 0),
-    "سنتين": (24, 0), "سنتان": (24, 0),
-}  # fmt: skip
+    "يومين": (0, 2),
+    "يومان": (0, 2),
+    "اسبوعين": (0, 14),
+    "اسبوعان": (0, 14),
+    "شهرين": (2, 0),
+    "شهران": (2, 0),
+    "عامين": (24, 0),
+    "عامان": (24, 0),
+    "سنتين": (24, 0),
+    "سنتان": (24, 0),
+}
 _DURATION = re.compile(
     rf"(?:ل?مده |طوال )?(?:(?P<count>\d+|{_alternation(CARDINALS)}) )?"
     rf"(?P<unit>{_alternation(_DURATION_UNITS | _DUAL_UNITS)})(?: (?:واحد|واحده))?"

@@ -87,8 +87,11 @@ class SharedLimits:
     long_slots: LongSlots
 
 
-def create_app(config: ServerConfig | None = None, store: SparqlStore | None = None,
-               shared: SharedLimits | None = None) -> Flask:  # fmt: skip
+def create_app(
+    config: ServerConfig | None = None,
+    store: SparqlStore | None = None,
+    shared: SharedLimits | None = None,
+) -> Flask:
     """The WSGI application over ``store`` (by default the embedded store of the data dir);
     ``shared``: the limits it holds with the other HTTP processes, if any."""
     config = config or ServerConfig()
@@ -124,15 +127,25 @@ def open_store(config: ServerConfig, long_slots: LongSlots | None = None) -> Spa
     """The store the configuration names: a remote SPARQL store, or the embedded one."""
     store: SparqlStore
     if config.store:
-        store = RemoteStore(config.store, config.base_iri, config.timeout, config.max_rows,
-                            config.service_policy,
-                            store_auth(config.store_user, config.store_password))  # fmt: skip
+        store = RemoteStore(
+            config.store,
+            config.base_iri,
+            config.timeout,
+            config.max_rows,
+            config.service_policy,
+            store_auth(config.store_user, config.store_password),
+        )
     else:
-        limits = Limits(config.timeout, config.max_rows, config.worker_memory_mb * 2**20,
-                        long_queries=config.long_queries,
-                        spool_bytes=config.spool_mb * 2**20)  # fmt: skip
-        store = EmbeddedStore(config.data_dir, config.query_workers, limits, config.service_policy,
-                              long_slots)  # fmt: skip
+        limits = Limits(
+            config.timeout,
+            config.max_rows,
+            config.worker_memory_mb * 2**20,
+            long_queries=config.long_queries,
+            spool_bytes=config.spool_mb * 2**20,
+        )
+        store = EmbeddedStore(
+            config.data_dir, config.query_workers, limits, config.service_policy, long_slots
+        )
     return with_result_cache(store, config.result_cache_mb, config.service_cache_seconds)
 
 

@@ -153,8 +153,10 @@ def build(
     report, build_id, triples = build_remote(store, target, base_iri, folders, auth)
     echo_warnings(report.dataset.warnings)
     click.echo("\n".join(report.lines()))
-    click.echo(f"loaded into {target}: build {build_id}, {triples} triples, "
-               f"{time.monotonic() - started:.1f} s (checks included), now live")  # fmt: skip
+    click.echo(
+        f"loaded into {target}: build {build_id}, {triples} triples, "
+        f"{time.monotonic() - started:.1f} s (checks included), now live"
+    )
 
 
 def build_local(data_dir: Path, base_iri: str, folders: list[Path]) -> BuildReport:
@@ -169,8 +171,9 @@ def build_local(data_dir: Path, base_iri: str, folders: list[Path]) -> BuildRepo
         fail(f"{BUILD_FAILED}: cannot write the store in {data_dir}: {error}")
 
 
-def build_remote(query_url: str, gsp_url: str, base_iri: str, folders: list[Path],
-                 auth: ChallengeAuth | None) -> tuple[BuildReport, str, int]:  # fmt: skip
+def build_remote(
+    query_url: str, gsp_url: str, base_iri: str, folders: list[Path], auth: ChallengeAuth | None
+) -> tuple[BuildReport, str, int]:
     """Check the corpus, then load it into the remote store through the Graph Store Protocol
     beside the live build, and switch to it (server/stores/remote_load.py); the report, the
     build id and the number of triples loaded."""
@@ -238,9 +241,14 @@ def validate(base_iri: str, corpus: tuple[str, ...]) -> None:
 @option("base_iri")
 @option("corpus")
 def draft(
-    text: Path, source_id: str, published: datetime.datetime, title: str, out: Path,
-    base_iri: str, corpus: tuple[str, ...],
-) -> None:  # fmt: skip
+    text: Path,
+    source_id: str,
+    published: datetime.datetime,
+    title: str,
+    out: Path,
+    base_iri: str,
+    corpus: tuple[str, ...],
+) -> None:
     """Draft the annotations of a new text: entity mentions, times, counts, one event per dated
     or counted sentence, each with its quote and marked proposed (docs/annotations.md)."""
     from homs_kg.graph.draft_writer import DraftRequest, write_draft, written_summary
@@ -324,10 +332,13 @@ def run_query(text: str, config: ServerConfig) -> QueryResults:
 
     try:
         resolution = resolve_services(
-            text, policy, select_local,
+            text,
+            policy,
+            select_local,
             lambda requests, deadline: call_services(requests, policy, deadline),
-            time.monotonic() + 3600, base,
-        )  # fmt: skip
+            time.monotonic() + 3600,
+            base,
+        )
         return store.query(resolution.text, use_default_graph_as_union=True)
     except (ServiceRefused, ServiceFailed) as error:
         fail(str(error))
@@ -356,8 +367,12 @@ def link() -> None:
 
 
 @link.command("wikidata")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Review file to write (tab-separated, one row per candidate).")  # fmt: skip
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Review file to write (tab-separated, one row per candidate).",
+)
 @options("data_dir", *FEDERATION)
 def link_wikidata(out: Path, **settings: Any) -> None:
     """Candidate Wikidata items for the persons, places and organisations without a link."""
@@ -365,15 +380,18 @@ def link_wikidata(out: Path, **settings: Any) -> None:
     info, store = live_store(config.data_dir)
     base = info.metadata.get("base_iri") or DEFAULT_BASE_IRI
     try:
-        entities, candidates = find_candidates(store, MintedIris(base).hkg.iri,
-                                               config.service_policy)  # fmt: skip
+        entities, candidates = find_candidates(
+            store, MintedIris(base).hkg.iri, config.service_policy
+        )
         write_review(candidates, out)
     except (ServiceRefused, LinkingFailed) as error:
         fail(str(error))
     except OSError as error:
         fail(f"cannot write {out}: {error}")
-    click.echo(f"{len(entities)} entities have no Wikidata link; {len(candidates)} candidates "
-               f"of a fitting type written to {out} for review")  # fmt: skip
+    click.echo(
+        f"{len(entities)} entities have no Wikidata link; {len(candidates)} candidates "
+        f"of a fitting type written to {out} for review"
+    )
 
 
 @main.command()
@@ -450,15 +468,19 @@ def stats(data_dir: Path) -> None:
 
 def count_tables(store: Store, iris: MintedIris) -> list[str]:
     """Quads per named graph, and instances per class of the ontology outside its own graph."""
-    per_graph = solutions(store.query(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-    ))
+    per_graph = solutions(
+        store.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+        )
+    )
     ontology = iris.graph("ontology").value
-    per_class = solutions(store.query(
-        "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } "
-        f'FILTER(STRSTARTS(STR(?class), "{iris.hkg.iri}") && ?g != <{ontology}>)'
-        " } GROUP BY ?class ORDER BY ?class"
-    ))
+    per_class = solutions(
+        store.query(
+            "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } "
+            f'FILTER(STRSTARTS(STR(?class), "{iris.hkg.iri}") && ?g != <{ontology}>)'
+            " } GROUP BY ?class ORDER BY ?class"
+        )
+    )
     return [render_table(per_graph), render_table(per_class)]
 
 
@@ -473,8 +495,7 @@ def serve(**settings: Any) -> None:
     if not config.store:
         given = click.get_current_context().get_parameter_source("corpus")
         rebuild = given not in (None, click.core.ParameterSource.DEFAULT)
-        ensure_local_store(config.data_dir, config.base_iri, corpus_folders(config.corpus),
-                           rebuild)  # fmt: skip
+        ensure_local_store(config.data_dir, config.base_iri, corpus_folders(config.corpus), rebuild)
     try:
         run_server(config)
     except CannotListen as error:

@@ -189,9 +189,13 @@ class ServerConfig:
     @property
     def service_policy(self) -> ServicePolicy:
         """Where SERVICE clauses may go, and how they are sent."""
-        return ServicePolicy(self.service_allow, service_mapping(self.service_map),
-                             self.service_timeout, self.user_agent,
-                             self.service_bind_rows)  # fmt: skip
+        return ServicePolicy(
+            self.service_allow,
+            service_mapping(self.service_map),
+            self.service_timeout,
+            self.user_agent,
+            self.service_bind_rows,
+        )
 
 
 def service_mapping(entries: tuple[str, ...]) -> dict[str, str]:
@@ -219,9 +223,14 @@ def declared(config_field: Field) -> Setting:
     """The setting a field of ServerConfig declares."""
     name, default = config_field.name, config_field.default
     flag = "" if config_field.metadata.get("secret") else "--" + name.replace("_", "-")
-    return Setting(flag, ENVIRONMENT_PREFIX + name.upper(), default,
-                   config_field.metadata["help"], isinstance(default, tuple),
-                   config_field.metadata["type"])  # fmt: skip
+    return Setting(
+        flag,
+        ENVIRONMENT_PREFIX + name.upper(),
+        default,
+        config_field.metadata["help"],
+        isinstance(default, tuple),
+        config_field.metadata["type"],
+    )
 
 
 SETTINGS: dict[str, Setting] = {

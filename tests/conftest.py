@@ -177,7 +177,8 @@ def listener() -> Iterator[tuple[int, list[object]]]:
 @pytest.fixture(scope="session")
 def wikidata_double(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The Wikidata-shaped fixture of real facts, served; yields its query URL."""
-    server = OxigraphServer(tmp_path_factory.mktemp("wikidata-double"),
-                            FIXTURES / "wikidata" / "wikidata-fixture.ttl")  # fmt: skip
+    server = OxigraphServer(
+        tmp_path_factory.mktemp("wikidata-double"), FIXTURES / "wikidata" / "wikidata-fixture.ttl"
+    )
     yield server.query_url
     server.stop()

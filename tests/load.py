@@ -113,9 +113,14 @@ class BoundedLoad:
                     )
                 except Exception as error:  # recorded, never raised in the thread
                     sample = Sample(
-                        client, iteration, started, time.monotonic(), None, None,
+                        client,
+                        iteration,
+                        started,
+                        time.monotonic(),
+                        None,
+                        None,
                         f"{type(error).__name__}: {error}",
-                    )  # fmt: skip
+                    )
                 with self._sampled:
                     self.samples.append(sample)
                     self._sampled.notify_all()

@@ -57,8 +57,13 @@ def status_of(url: str, timeout: float = 2.0) -> int | None:
         return None
 
 
-def wait_until(process: subprocess.Popen, ready: Callable[[], bool], seconds: float = 60,
-               pause: float = 0.1, log: Path | None = None) -> None:  # fmt: skip
+def wait_until(
+    process: subprocess.Popen,
+    ready: Callable[[], bool],
+    seconds: float = 60,
+    pause: float = 0.1,
+    log: Path | None = None,
+) -> None:
     """Return once ``ready()``; RuntimeError if the process exits first or ``seconds`` pass."""
     name = Path(str(process.args[0])).name
     deadline = time.monotonic() + seconds
@@ -89,8 +94,17 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = data_dir.parent / f"server-{self.port}.log"
-        command = [sys.executable, "-m", "homs_kg.server.cli", "serve", "--port", str(self.port),
-                   "--data-dir", str(data_dir), *options]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "homs_kg.server.cli",
+            "serve",
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(data_dir),
+            *options,
+        ]
         self.process = start(command, self.log, env)
         self.wait_until_ready()
 
@@ -101,10 +115,15 @@ class LiveServer:
         deadline = time.monotonic() + seconds
         evaluated = f"{self.url}/sparql?query=ASK%7B%7D"
         try:
-            wait_until(self.process, lambda: status_of(f"{self.url}/healthz") == 200, seconds,
-                       log=self.log)  # fmt: skip
-            wait_until(self.process, lambda: status_of(evaluated, 10) not in (None, 503),
-                       max(deadline - time.monotonic(), 1), log=self.log)  # fmt: skip
+            wait_until(
+                self.process, lambda: status_of(f"{self.url}/healthz") == 200, seconds, log=self.log
+            )
+            wait_until(
+                self.process,
+                lambda: status_of(evaluated, 10) not in (None, 503),
+                max(deadline - time.monotonic(), 1),
+                log=self.log,
+            )
         except RuntimeError:
             self.stop()
             raise
@@ -117,11 +136,23 @@ class OxigraphServer:
     """A real `oxigraph serve-read-only` over a data file, on a free loopback port."""
 
     def __init__(self, folder: Path, data: Path) -> None:
-        subprocess.run([OXIGRAPH, "load", "--location", folder / "store", "--file", data],
-                       check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [OXIGRAPH, "load", "--location", folder / "store", "--file", data],
+            check=True,
+            capture_output=True,
+        )
         port = free_port()
-        self.process = start([OXIGRAPH, "serve-read-only", "--location", folder / "store",
-                              "--bind", f"127.0.0.1:{port}"], folder / "oxigraph.log")  # fmt: skip
+        self.process = start(
+            [
+                OXIGRAPH,
+                "serve-read-only",
+                "--location",
+                folder / "store",
+                "--bind",
+                f"127.0.0.1:{port}",
+            ],
+            folder / "oxigraph.log",
+        )
         wait_for(f"http://127.0.0.1:{port}/", self.process)
         self.query_url = f"http://127.0.0.1:{port}/query"
 

@@ -70,8 +70,11 @@ def test_two_mistakes_in_one_file_are_reported_together_in_line_order(corpus_cop
 
 def test_mistakes_in_two_files_are_reported_by_file(corpus_copy: Path) -> None:
     edit(corpus_copy, "published: 2017-05-21", "published: 21 May 2017", METADATA)
-    edit(corpus_copy, "participants: [[government-forces, perpetrator]]\n    characterisations:",
-         "participants: [[government-forces, perpetrater]]\n    characterisations:")  # fmt: skip
+    edit(
+        corpus_copy,
+        "participants: [[government-forces, perpetrator]]\n    characterisations:",
+        "participants: [[government-forces, perpetrater]]\n    characterisations:",
+    )
     errors = errors_of(corpus_copy)
     assert [error.split(":", 1)[0] for error in errors] == [ANNOTATIONS, METADATA]
     assert "'perpetrater' is not a participant role; did you mean 'perpetrator'?" in errors[0]
@@ -104,8 +107,11 @@ def test_a_situation_needs_a_situation_class(corpus_copy: Path) -> None:
 
 
 def test_a_when_without_expect_is_refused(corpus_copy: Path) -> None:
-    edit(corpus_copy, "when: {phrase: 'في 3 فبراير/شباط 2012', expect: '2012-02-03'}",
-         "when: {phrase: 'في 3 فبراير/شباط 2012'}")  # fmt: skip
+    edit(
+        corpus_copy,
+        "when: {phrase: 'في 3 فبراير/شباط 2012', expect: '2012-02-03'}",
+        "when: {phrase: 'في 3 فبراير/شباط 2012'}",
+    )
     [error] = errors_of(corpus_copy)
     assert error.endswith("events[khalidiya-massacre-2012].when: missing key 'expect'")
 
@@ -120,8 +126,11 @@ def test_a_count_key_misspelled_is_refused(corpus_copy: Path) -> None:
 
 
 def test_a_key_written_twice_is_refused(corpus_copy: Path) -> None:
-    edit(corpus_copy, "    mention: 'ضد نظام الرئيس بشار الاسد'\n",
-         "    mention: 'ضد نظام الرئيس بشار الاسد'\n    mention: 'بشار الاسد'\n")  # fmt: skip
+    edit(
+        corpus_copy,
+        "    mention: 'ضد نظام الرئيس بشار الاسد'\n",
+        "    mention: 'ضد نظام الرئيس بشار الاسد'\n    mention: 'بشار الاسد'\n",
+    )
     [error] = errors_of(corpus_copy)
     assert error == (
         f"{ANNOTATIONS}:13: entities[bashar-al-assad].mention: "

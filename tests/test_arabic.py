@@ -62,10 +62,20 @@ def test_parse_arabic_int_rejects_non_digit_strings(token: str) -> None:
 @pytest.mark.parametrize(
     ("token", "expected"),
     [
-        ("واحد", 1), ("اثنين", 2), ("ثلاثة", 3), ("ثلاث", 3), ("أربعة", 4), ("خمسة", 5),
-        ("ستة", 6), ("سبعة", 7), ("ثمانية", 8), ("تسعة", 9), ("عشرة", 10), ("٣", 3),
+        ("واحد", 1),
+        ("اثنين", 2),
+        ("ثلاثة", 3),
+        ("ثلاث", 3),
+        ("أربعة", 4),
+        ("خمسة", 5),
+        ("ستة", 6),
+        ("سبعة", 7),
+        ("ثمانية", 8),
+        ("تسعة", 9),
+        ("عشرة", 10),
+        ("٣", 3),
     ],
-)  # fmt: skip
+)
 def test_parse_arabic_number(token: str, expected: int) -> None:
     assert parse_arabic_number(token) == expected
 

@@ -76,8 +76,12 @@ FEDERATED = [q for q in load_catalogue() if "SERVICE" in q.text]
 
 
 def policy_for(double: str, bind_rows: int = 100) -> ServicePolicy:
-    return ServicePolicy(allow=(WIKIDATA, UNREACHABLE), service_map={WIKIDATA: double},
-                         call_timeout=10, bind_rows=bind_rows)  # fmt: skip
+    return ServicePolicy(
+        allow=(WIKIDATA, UNREACHABLE),
+        service_map={WIKIDATA: double},
+        call_timeout=10,
+        bind_rows=bind_rows,
+    )
 
 
 def rows(results: object) -> Counter:
@@ -95,14 +99,18 @@ def rows(results: object) -> Counter:
 def resolved(store: Store, query: str, policy: ServicePolicy) -> Resolution:
     union = {"use_default_graph_as_union": True}
     return resolve_services(
-        query, policy, lambda text: store.query(text, **union),
+        query,
+        policy,
+        lambda text: store.query(text, **union),
         lambda requests, deadline: call_services(requests, policy, deadline),
-        time.monotonic() + 30, BASE,
-    )  # fmt: skip
+        time.monotonic() + 30,
+        BASE,
+    )
 
 
-def bound_and_unbound(store: Store, query: str, double: str,
-                      bind_rows: int = 100) -> tuple[Counter, Counter, Resolution]:  # fmt: skip
+def bound_and_unbound(
+    store: Store, query: str, double: str, bind_rows: int = 100
+) -> tuple[Counter, Counter, Resolution]:
     resolution = resolved(store, query, policy_for(double, bind_rows))
     ours = rows(store.query(resolution.text, use_default_graph_as_union=True))
     reference = rows(store.query(query.replace(WIKIDATA, double), use_default_graph_as_union=True))

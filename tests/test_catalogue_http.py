@@ -46,8 +46,9 @@ def test_the_home_page_links_the_catalogue_in_its_language(live_server: LiveServ
 
 
 def test_the_list_as_json(live_server: LiveServer) -> None:
-    body = requests.get(f"{live_server.url}/queries", headers={"Accept": "application/json"},
-                        timeout=30).json()  # fmt: skip
+    body = requests.get(
+        f"{live_server.url}/queries", headers={"Accept": "application/json"}, timeout=30
+    ).json()
     names = [q["name"] for q in body["queries"]]
     assert names == [q.name for q in load_catalogue()]
     assert body["queries"][0]["results"] == f"/queries/{names[0]}"
@@ -65,8 +66,9 @@ def test_a_link_opens_the_query_in_the_query_ui(live_server: LiveServer) -> None
 
 
 def test_results_as_an_html_table(live_server: LiveServer) -> None:
-    response = requests.get(f"{live_server.url}/queries/population-groups",
-                            headers={"Accept": "text/html"}, timeout=30)  # fmt: skip
+    response = requests.get(
+        f"{live_server.url}/queries/population-groups", headers={"Accept": "text/html"}, timeout=30
+    )
     assert response.status_code == 200
     assert '<td lang="ar" dir="rtl">وغالبية سنية</td>' in response.text
     assert "4 rows" in response.text
@@ -79,8 +81,11 @@ def test_results_in_arabic_keep_the_interface_arabic(live_server: LiveServer) ->
 
 
 def test_results_as_sparql_json(live_server: LiveServer) -> None:
-    response = requests.get(f"{live_server.url}/queries/casualties-per-event", timeout=30,
-                            headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+    response = requests.get(
+        f"{live_server.url}/queries/casualties-per-event",
+        timeout=30,
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert response.headers["Content-Type"] == "application/sparql-results+json"
     assert len(response.json()["results"]["bindings"]) == 4
 
@@ -103,8 +108,9 @@ def test_the_cli_runs_a_query_by_name(cli, built: BuildReport, data_dir: Path) -
     assert "Killing of Marie Colvin and Rémi Ochlik,killing,government forces," in result.output
 
 
-def test_the_cli_names_the_catalogue_for_an_unknown_name(cli, built: BuildReport,
-                                                        data_dir: Path) -> None:  # fmt: skip
+def test_the_cli_names_the_catalogue_for_an_unknown_name(
+    cli, built: BuildReport, data_dir: Path
+) -> None:
     result = cli("query", "--name", "nope", "--data-dir", str(data_dir))
     assert result.exit_code == 1
     assert "the catalogue has: al-waer-story," in result.output

@@ -241,8 +241,16 @@ def test_serve_on_a_port_in_use_names_the_address(built: BuildReport, data_dir: 
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        serve = [sys.executable, "-m", "homs_kg.server.cli", "serve", "--port", str(port),
-                 "--data-dir", str(data_dir)]  # fmt: skip
+        serve = [
+            sys.executable,
+            "-m",
+            "homs_kg.server.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+        ]
         result = subprocess.run(serve, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert result.stderr == (

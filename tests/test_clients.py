@@ -26,8 +26,11 @@ PERSONS = f"SELECT ?p WHERE {{ ?p a <{BASE}ontology/Person> }} ORDER BY ?p"
 ASK = "ASK { ?s ?p ?o }"
 CONSTRUCT = f"CONSTRUCT {{ ?p ?q ?o }} WHERE {{ ?p a <{BASE}ontology/Person> ; ?q ?o }}"
 DESCRIBE = f"DESCRIBE <{BASE}resource/homs>"
-COLVIN = (rdflib.URIRef(f"{BASE}resource/marie-colvin"), RDFS.label,
-          rdflib.Literal("Marie Colvin", lang="en"))  # fmt: skip
+COLVIN = (
+    rdflib.URIRef(f"{BASE}resource/marie-colvin"),
+    RDFS.label,
+    rdflib.Literal("Marie Colvin", lang="en"),
+)
 HOMS = rdflib.URIRef(f"{BASE}resource/homs")
 HOMS_LABEL = (HOMS, RDFS.label, rdflib.Literal("Homs", lang="en"))
 GRAPH_QUERIES = {"CONSTRUCT": (CONSTRUCT, COLVIN), "DESCRIBE": (DESCRIBE, HOMS_LABEL)}
@@ -40,25 +43,33 @@ OA_HAS_BODY = rdflib.URIRef("http://www.w3.org/ns/oa#hasBody")
 # Every kind of document, by the IRI a client is given, with a triple it must hold.
 DOCUMENTS = {
     "resource": ("resource/homs", (HOMS, RDFS.label, rdflib.Literal("حمص", lang="ar"))),
-    "hash part": ("resource/khalidiya-massacre-2012#killed",
-                  (rdflib.URIRef(f"{MASSACRE}#killed"), SCHEMA_VALUE, rdflib.Literal(340))),
+    "hash part": (
+        "resource/khalidiya-massacre-2012#killed",
+        (rdflib.URIRef(f"{MASSACRE}#killed"), SCHEMA_VALUE, rdflib.Literal(340)),
+    ),
     "event": ("resource/khalidiya-massacre-2012", (MASSACRE, RDF.type, HKG.Massacre)),
-    "source": ("source/homs-2017-05-21",
-               (rdflib.URIRef(f"{BASE}source/homs-2017-05-21"), DCTERMS.issued,
-                rdflib.Literal("2017-05-21", datatype=rdflib.XSD.date))),
+    "source": (
+        "source/homs-2017-05-21",
+        (
+            rdflib.URIRef(f"{BASE}source/homs-2017-05-21"),
+            DCTERMS.issued,
+            rdflib.Literal("2017-05-21", datatype=rdflib.XSD.date),
+        ),
+    ),
     "evidence": ("evidence/homs-2017-05-21/homs", (EVIDENCE, OA_HAS_BODY, HOMS)),
     "ontology term": ("ontology/Massacre", (HKG.Massacre, RDF.type, OWL.Class)),
     "ontology": ("ontology", (rdflib.URIRef(f"{BASE}ontology"), RDF.type, OWL.Ontology)),
-    "named graph": ("graph/wikidata-links",
-                    (HOMS, OWL.sameAs, rdflib.URIRef("http://www.wikidata.org/entity/Q131301"))),
-}  # fmt: skip
+    "named graph": (
+        "graph/wikidata-links",
+        (HOMS, OWL.sameAs, rdflib.URIRef("http://www.wikidata.org/entity/Q131301")),
+    ),
+}
 # rdflib's hints that choose its Accept header (rdflib.parser.URLInputSource); without a hint it
 # asks for every media type it parses. (n3 and trig read the Turtle document.)
 HINTS = [None, "xml", "turtle", "ttl", "nt", "n3", "trig", "json-ld"]
 
 
-def wrapper(server: LiveServer, query: str, return_format: str | None = None,
-            method: str = "GET"):  # fmt: skip
+def wrapper(server: LiveServer, query: str, return_format: str | None = None, method: str = "GET"):
     client = SPARQLWrapper(f"{server.url}/sparql")
     client.setQuery(query)
     if return_format:
@@ -71,8 +82,9 @@ def wrapper(server: LiveServer, query: str, return_format: str | None = None,
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_sparqlwrapper_select_by_default_gives_an_xml_document(live_server: LiveServer,
-                                                              method: str) -> None:  # fmt: skip
+def test_sparqlwrapper_select_by_default_gives_an_xml_document(
+    live_server: LiveServer, method: str
+) -> None:
     document = wrapper(live_server, PERSONS, method=method).convert()
     assert isinstance(document, Document)
     assert len(document.getElementsByTagName("result")) == 10
@@ -113,8 +125,9 @@ def test_sparqlwrapper_ask(live_server: LiveServer) -> None:
 
 @pytest.mark.parametrize("form", sorted(GRAPH_QUERIES))
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_sparqlwrapper_graph_query_by_default_gives_a_graph(live_server: LiveServer, form: str,
-                                                            method: str) -> None:  # fmt: skip
+def test_sparqlwrapper_graph_query_by_default_gives_a_graph(
+    live_server: LiveServer, form: str, method: str
+) -> None:
     """Its default sends Accept: application/rdf+xml and format=xml: RDF/XML, which it parses."""
     query, triple = GRAPH_QUERIES[form]
     graph = wrapper(live_server, query, method=method).convert()
@@ -133,8 +146,7 @@ def test_sparqlwrapper_graph_formats_it_parses_give_a_graph(
 
 @pytest.mark.filterwarnings("ignore:Sending Accept header:RuntimeWarning")
 @pytest.mark.parametrize("form", sorted(GRAPH_QUERIES))
-def test_sparqlwrapper_json_of_a_graph_query_is_json_ld(live_server: LiveServer,
-                                                        form: str) -> None:  # fmt: skip
+def test_sparqlwrapper_json_of_a_graph_query_is_json_ld(live_server: LiveServer, form: str) -> None:
     """SPARQLWrapper warns that it sends Accept: */* with format=json; for a graph, JSON is
     JSON-LD, which it parses."""
     query, triple = GRAPH_QUERIES[form]
@@ -145,8 +157,9 @@ def test_sparqlwrapper_json_of_a_graph_query_is_json_ld(live_server: LiveServer,
 
 @pytest.mark.parametrize("form", sorted(GRAPH_QUERIES))
 @pytest.mark.parametrize("return_format", [TURTLE, N3])
-def test_sparqlwrapper_turtle_and_n3_come_as_bytes(live_server: LiveServer, form: str,
-                                                   return_format: str) -> None:  # fmt: skip
+def test_sparqlwrapper_turtle_and_n3_come_as_bytes(
+    live_server: LiveServer, form: str, return_format: str
+) -> None:
     query, triple = GRAPH_QUERIES[form]
     body = wrapper(live_server, query, return_format).convert()
     assert isinstance(body, bytes)
@@ -201,8 +214,9 @@ def test_rdflib_sparqlstore_triples(live_server: LiveServer) -> None:
 
 @pytest.mark.parametrize("kind", sorted(DOCUMENTS))
 @pytest.mark.parametrize("hint", HINTS)
-def test_rdflib_parses_every_kind_of_document_from_its_iri(live_server: LiveServer, kind: str,
-                                                           hint: str | None) -> None:  # fmt: skip
+def test_rdflib_parses_every_kind_of_document_from_its_iri(
+    live_server: LiveServer, kind: str, hint: str | None
+) -> None:
     path, triple = DOCUMENTS[kind]
     assert triple in rdflib.Graph().parse(f"{live_server.url}/{path}", format=hint)
 
@@ -224,12 +238,15 @@ def test_pyld_expands_each_json_ld_document_to_the_rdf_of_the_expanded_one(
     ntriples = requests.get(f"{live_server.url}/data/{path}.nt", timeout=30).content
     expanded_one = serialize(parse(ntriples, format=RdfFormat.N_TRIPLES), format=RdfFormat.JSON_LD)
     ours = jsonld.expand(json_ld_document(live_server, kind))
-    assert isomorphic(rdflib.Graph().parse(data=json.dumps(ours), format="json-ld"),
-                      rdflib.Graph().parse(data=expanded_one, format="json-ld"))  # fmt: skip
+    assert isomorphic(
+        rdflib.Graph().parse(data=json.dumps(ours), format="json-ld"),
+        rdflib.Graph().parse(data=expanded_one, format="json-ld"),
+    )
 
 
 @pytest.mark.parametrize("kind", sorted(DOCUMENTS))
-def test_pyld_compacts_each_json_ld_document_back_to_itself(live_server: LiveServer,
-                                                            kind: str) -> None:  # fmt: skip
+def test_pyld_compacts_each_json_ld_document_back_to_itself(
+    live_server: LiveServer, kind: str
+) -> None:
     document = json_ld_document(live_server, kind)
     assert jsonld.compact(jsonld.expand(document), {"@context": document["@context"]}) == document

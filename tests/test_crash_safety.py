@@ -419,8 +419,11 @@ def test_kill_9_of_a_build_at_random_points_leaves_the_served_store_intact(
     duration = first_duration = time.monotonic() - started  # lowered by each faster whole build
     live, live_corpus = check_served_store(data_dir, references["packaged"]), "packaged"
     randomly = random.Random(SEED)
-    outcomes: dict[str, int] = {"killed before the swap": 0, "killed after the swap": 0,
-                                "finished before the kill": 0}  # fmt: skip
+    outcomes: dict[str, int] = {
+        "killed before the swap": 0,
+        "killed after the swap": 0,
+        "finished before the kill": 0,
+    }
     interrupted = 0  # kills that left a half-written build behind
     for attempt in range(KILLS):
         corpus = OTHER[live_corpus]  # a swap is seen in the answers
@@ -527,8 +530,17 @@ def stepped_command(
 ) -> list[str]:
     metadata = log.with_suffix(".metadata.json")
     metadata.write_text(json.dumps(reference.metadata))
-    return [sys.executable, "-c", STEPPED_BUILD, str(data_dir), str(reference.nquads),
-            str(metadata), str(kill_at), str(log), str(pause_at)]  # fmt: skip
+    return [
+        sys.executable,
+        "-c",
+        STEPPED_BUILD,
+        str(data_dir),
+        str(reference.nquads),
+        str(metadata),
+        str(kill_at),
+        str(log),
+        str(pause_at),
+    ]
 
 
 def stepped_build(data_dir: Path, reference: Reference, kill_at: int, log: Path) -> int:
@@ -656,8 +668,10 @@ def test_a_build_finishing_during_another_does_not_break_it(
     paused, resume = Path(f"{log}.paused"), Path(f"{log}.resume")
     first = subprocess.Popen(
         stepped_command(data_dir, references["packaged"], log, pause_at=loading),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     second = None
     try:
         deadline = time.monotonic() + 60
@@ -666,8 +680,10 @@ def test_a_build_finishing_during_another_does_not_break_it(
         assert paused.exists(), "the first build reached its store loading"
         second = subprocess.Popen(
             stepped_command(data_dir, references["second"], tmp_path / "second.log"),
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         # the second build runs until it ends, or until it waits for the first one's lock
         deadline = time.monotonic() + PROCESS_SECONDS
         while second.poll() is None and not waiting_for_a_lock(second.pid):
@@ -798,8 +814,9 @@ def test_kill_9_of_the_server_and_a_restart_lose_nothing(
         kill_all(orphans)
         assert not orphans, f"worker processes {orphans} outlived the killed server by 10 s"
         assert load.samples and all(s.status in (200, None) for s in load.samples), load.summary()
-        assert all(belongs_to(s.value[1], references["packaged"]) for s in load.samples
-                   if s.status == 200)  # fmt: skip
+        assert all(
+            belongs_to(s.value[1], references["packaged"]) for s in load.samples if s.status == 200
+        )
         servers.append(LiveServer(data_dir, *GENEROUS_LIMITS))
         again = snapshot(servers[-1])
         assert isomorphic(again.pop("document"), expected["document"]), f"restart {cycle + 1}"

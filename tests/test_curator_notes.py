@@ -40,8 +40,11 @@ def test_a_reference_without_the_curator_column_still_loads(tmp_path: Path) -> N
 
 
 def test_no_curator_note_reaches_the_graph(select) -> None:
-    curator_notes = [link.curator_note for link in load_wikidata_reference(wikidata_reference())
-                     .values() if link.curator_note]  # fmt: skip
+    curator_notes = [
+        link.curator_note
+        for link in load_wikidata_reference(wikidata_reference()).values()
+        if link.curator_note
+    ]
     assert curator_notes
     notes = [row["n"] for row in select("SELECT ?n WHERE { ?s skos:editorialNote ?n }")]
     assert notes and not [n for n in notes for c in curator_notes if c in n]

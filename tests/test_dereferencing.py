@@ -56,8 +56,9 @@ def test_the_arabic_interface_is_kept_through_the_303(live_server: LiveServer, t
 
 @pytest.mark.parametrize("thing", sorted(THINGS))
 @pytest.mark.parametrize("accept", sorted(RDF_FORMATS))
-def test_rdf_clients_are_sent_to_the_document(live_server: LiveServer, thing: str,
-                                              accept: str) -> None:  # fmt: skip
+def test_rdf_clients_are_sent_to_the_document(
+    live_server: LiveServer, thing: str, accept: str
+) -> None:
     path, label = THINGS[thing]
     ext, rdflib_format = RDF_FORMATS[accept]
     response = fetch(live_server, path, accept)
@@ -105,7 +106,8 @@ def test_document_holds_incoming_links_and_evidence(live_server: LiveServer) -> 
 def test_hash_parts_are_in_their_resource_document(live_server: LiveServer) -> None:
     graph = rdflib.Graph().parse(
         data=fetch(live_server, "data/resource/khalidiya-massacre-2012.ttl").content,
-        format="turtle")  # fmt: skip
+        format="turtle",
+    )
     killed = rdflib.URIRef(BASE + "resource/khalidiya-massacre-2012#killed")
     assert (killed, rdflib.URIRef("http://schema.org/value"), rdflib.Literal(340)) in graph
 
@@ -163,13 +165,24 @@ def test_a_named_graph_dereferences_to_its_content(live_server: LiveServer) -> N
     document = requests.get(f"{live_server.url}{response.headers['Location']}", timeout=30)
     graph = rdflib.Graph().parse(data=document.content, format="nt")
     same_as = rdflib.URIRef("http://www.w3.org/2002/07/owl#sameAs")
-    assert (rdflib.URIRef(BASE + "resource/homs"), same_as,
-            rdflib.URIRef("http://www.wikidata.org/entity/Q131301")) in graph  # fmt: skip
+    assert (
+        rdflib.URIRef(BASE + "resource/homs"),
+        same_as,
+        rdflib.URIRef("http://www.wikidata.org/entity/Q131301"),
+    ) in graph
 
 
-@pytest.mark.parametrize("path", ["resource/atlantis", "ontology/Unicorn", "evidence/x/y",
-                                  "graph/nothing", "data/resource/atlantis.ttl",
-                                  "page/resource/atlantis"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "resource/atlantis",
+        "ontology/Unicorn",
+        "evidence/x/y",
+        "graph/nothing",
+        "data/resource/atlantis.ttl",
+        "page/resource/atlantis",
+    ],
+)
 def test_unknown_iris_are_404(live_server: LiveServer, path: str) -> None:
     assert fetch(live_server, path, "text/turtle").status_code == 404
 

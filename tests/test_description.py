@@ -78,8 +78,10 @@ def test_service_description_names_the_endpoint_and_its_dataset(
     dataset = service_description.value(service, SD.defaultDataset)
     default = service_description.value(dataset, SD.defaultGraph)
     assert service_description.value(default, VOID.triples).toPython() == distinct_triples(built)
-    names = {service_description.value(named, SD.name)
-             for named in service_description.objects(dataset, SD.namedGraph)}  # fmt: skip
+    names = {
+        service_description.value(named, SD.name)
+        for named in service_description.objects(dataset, SD.namedGraph)
+    }
     assert names == GRAPHS
 
 
@@ -141,8 +143,9 @@ def test_void_property_partitions_add_up(void: Graph) -> None:
 
 
 def test_void_as_json_ld_is_the_same_graph(void: Graph, live_server: LiveServer) -> None:
-    assert isomorphic(parsed(fetch(live_server, "/.well-known/void", "application/ld+json"),
-                             "json-ld"), void)  # fmt: skip
+    assert isomorphic(
+        parsed(fetch(live_server, "/.well-known/void", "application/ld+json"), "json-ld"), void
+    )
 
 
 def test_void_is_cacheable_and_revalidates(live_server: LiveServer) -> None:
@@ -192,9 +195,15 @@ def test_the_dump_listing(live_server: LiveServer) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/dumps/../pyproject.toml", "/dumps/..%2Fpyproject.toml", "/dumps/..", "/dumps/nope.gz",
-     "/dumps/homs-kg.nq", "/dumps/%2e%2e%2fpyproject.toml"],
-)  # fmt: skip
+    [
+        "/dumps/../pyproject.toml",
+        "/dumps/..%2Fpyproject.toml",
+        "/dumps/..",
+        "/dumps/nope.gz",
+        "/dumps/homs-kg.nq",
+        "/dumps/%2e%2e%2fpyproject.toml",
+    ],
+)
 def test_anything_but_a_dump_is_not_found(live_server: LiveServer, path: str) -> None:
     status, body = raw_status(live_server, path)
     assert status == 404

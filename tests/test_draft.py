@@ -140,18 +140,34 @@ def test_the_built_count_of_families_is_not_of_persons(built: BuildReport) -> No
 
 def test_the_draft_refuses_a_source_id_the_corpus_has(cli, tmp_path: Path) -> None:
     result = cli(
-        "draft", str(TEXT), "--source-id", "homs-2017-05-21", "--published", "2017-06-10",
-        "--title", "x", "--out", str(tmp_path / "out"),
-    )  # fmt: skip
+        "draft",
+        str(TEXT),
+        "--source-id",
+        "homs-2017-05-21",
+        "--published",
+        "2017-06-10",
+        "--title",
+        "x",
+        "--out",
+        str(tmp_path / "out"),
+    )
     assert result.exit_code == 1
     assert result.output == "error: the corpus already has a source 'homs-2017-05-21'\n"
 
 
 def test_the_draft_refuses_a_source_id_that_is_not_a_slug(cli, tmp_path: Path) -> None:
     result = cli(
-        "draft", str(TEXT), "--source-id", "Return to al-Waer", "--published", "2017-06-10",
-        "--title", "x", "--out", str(tmp_path / "out"),
-    )  # fmt: skip
+        "draft",
+        str(TEXT),
+        "--source-id",
+        "Return to al-Waer",
+        "--published",
+        "2017-06-10",
+        "--title",
+        "x",
+        "--out",
+        str(tmp_path / "out"),
+    )
     assert (result.exit_code, result.output) == (
         1,
         "error: --source-id must be a lowercase ASCII slug (a-z, 0-9, single hyphens), "
@@ -180,8 +196,20 @@ def test_a_name_only_in_a_passage_written_twice_is_left_to_the_reviewer(
     text = tmp_path / "twice.ar.txt"
     text.write_text("قتل 5 أشخاص في حمص.\nقتل 5 أشخاص في حمص.\n", encoding="utf-8")
     out = tmp_path / "out"
-    cli("draft", str(text), "--source-id", "test-twice", "--published", "2017-06-10",
-        "--title", "x", "--out", str(out), "--corpus", str(article_corpus))  # fmt: skip
+    cli(
+        "draft",
+        str(text),
+        "--source-id",
+        "test-twice",
+        "--published",
+        "2017-06-10",
+        "--title",
+        "x",
+        "--out",
+        str(out),
+        "--corpus",
+        str(article_corpus),
+    )
     drafted = yaml.safe_load((out / "annotations" / "test-twice.yaml").read_text("utf-8"))
     assert "entities" not in drafted
     assert {c["note"] for c in drafted["candidates"]} == {

@@ -43,8 +43,9 @@ CATALOGUE = sorted(queries_dir().glob("*.rq"))
 def engine_exit(query: str) -> int:
     """The exit status of a fresh process that asks pyoxigraph's engine the query."""
     script = "import sys; from pyoxigraph import Store; list(Store().query(sys.argv[1]))"
-    return subprocess.run([sys.executable, "-c", script, query], capture_output=True,
-                          timeout=120).returncode  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", script, query], capture_output=True, timeout=120
+    ).returncode
 
 
 @pytest.mark.parametrize("query", [DEEP_BRACES, MANY_NOTS], ids=["braces", "nots"])
@@ -72,8 +73,9 @@ def refused(text: str) -> bool:
     return False
 
 
-@pytest.mark.parametrize(("opening", "closing"), [("{", "}"), ("[ <urn:p> ", "]"),
-                                                  ("FILTER(", ")")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("opening", "closing"), [("{", "}"), ("[ <urn:p> ", "]"), ("FILTER(", ")")]
+)
 def test_brackets_nested_max_depth_deep_are_refused(opening: str, closing: str) -> None:
     assert not refused(nested(MAX_DEPTH - 1, opening, closing))
     assert refused(nested(MAX_DEPTH, opening, closing))
@@ -87,9 +89,17 @@ def test_a_run_of_max_depth_logical_nots_is_refused() -> None:
     assert refused("ASK { FILTER(?a<(?b)>?c || " + "!" * MAX_DEPTH + "?a) }")  # via the tokenizer
 
 
-@pytest.mark.parametrize("hiding_place", [
-    '"{}"', "'{}'", '"""{}"""', "'''{}'''", "<urn:{}>", "# {}\n",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "hiding_place",
+    [
+        '"{}"',
+        "'{}'",
+        '"""{}"""',
+        "'''{}'''",
+        "<urn:{}>",
+        "# {}\n",
+    ],
+)
 def test_brackets_in_strings_iris_and_comments_do_not_count(hiding_place: str) -> None:
     text = "SELECT * WHERE { ?s ?p " + hiding_place.format("(" * 500) + " }"
     assert not refused(text)
@@ -123,8 +133,10 @@ def test_the_nesting_scan_costs_well_under_a_millisecond() -> None:
         costs[path.name] = min(rounds)
     slowest = max(costs, key=costs.__getitem__)
     median = sorted(costs.values())[len(costs) // 2]
-    print(f"nesting scan of a catalogue query: median {median * 1e6:.0f} µs, "
-          f"slowest {slowest} {costs[slowest] * 1e6:.0f} µs")  # fmt: skip
+    print(
+        f"nesting scan of a catalogue query: median {median * 1e6:.0f} µs, "
+        f"slowest {slowest} {costs[slowest] * 1e6:.0f} µs"
+    )
     assert costs[slowest] < 0.0005
 
 
@@ -146,9 +158,15 @@ def worker_processes(server: LiveServer) -> set[int]:
 
 
 def ask(server: LiveServer, query: str) -> requests.Response:
-    return requests.post(f"{server.url}/sparql", data=query.encode(), timeout=60, headers={
-        "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json",
-    })  # fmt: skip
+    return requests.post(
+        f"{server.url}/sparql",
+        data=query.encode(),
+        timeout=60,
+        headers={
+            "Content-Type": "application/sparql-query",
+            "Accept": "application/sparql-results+json",
+        },
+    )
 
 
 @pytest.mark.parametrize("query", [DEEP_BRACES, MANY_NOTS], ids=["braces", "nots"])
@@ -177,11 +195,15 @@ def test_order_by_keeps_sparqls_order_of_kinds(live_server: LiveServer) -> None:
     date = '"2017-05-21"^^<http://www.w3.org/2001/XMLSchema#date>'
     values = f'(UNDEF) (<urn:b>) (10) ("b") (9.5) ("a"@en) ({date}) (<urn:a>)'
     query = f"SELECT ?x WHERE {{ VALUES (?x) {{ {values} }} }} ORDER BY ?x"
-    ascending = [json.dumps(row.get("x")) for row in
-                 ask(live_server, query).json()["results"]["bindings"]]  # fmt: skip
-    descending = [json.dumps(row.get("x")) for row in ask(
-        live_server, query.replace("ORDER BY ?x", "ORDER BY DESC(?x)")
-    ).json()["results"]["bindings"]]  # fmt: skip
+    ascending = [
+        json.dumps(row.get("x")) for row in ask(live_server, query).json()["results"]["bindings"]
+    ]
+    descending = [
+        json.dumps(row.get("x"))
+        for row in ask(live_server, query.replace("ORDER BY ?x", "ORDER BY DESC(?x)")).json()[
+            "results"
+        ]["bindings"]
+    ]
     assert ascending[0] == "null" and descending[-1] == "null"
     kinds = [json.loads(x)["type"] if x != "null" else "unbound" for x in ascending]
     assert kinds == ["unbound", "uri", "uri", *["literal"] * 5]

@@ -156,5 +156,9 @@ def test_an_error_page_that_cannot_be_rendered_falls_back_to_problem_details(
     response = client.get("/-/test/busy", headers={"Accept": BROWSER})
     assert response.status_code == 503
     assert response.headers["Content-Type"] == "application/problem+json"
-    assert response.json == {"type": "about:blank", "title": "Service Unavailable",
-                             "status": 503, "detail": "busy now"}  # fmt: skip
+    assert response.json == {
+        "type": "about:blank",
+        "title": "Service Unavailable",
+        "status": 503,
+        "detail": "busy now",
+    }

@@ -258,8 +258,9 @@ def test_a_failed_call_names_the_service_and_the_cause(
     cli, built: BuildReport, data_dir: Path, overloaded: str, target: str, cause: str
 ) -> None:
     url = overloaded if target == "overloaded" else target
-    result = cli("query", SIMPLE_SERVICE, "--data-dir", str(data_dir),
-                 "--service-map", f"{WIKIDATA}={url}")  # fmt: skip
+    result = cli(
+        "query", SIMPLE_SERVICE, "--data-dir", str(data_dir), "--service-map", f"{WIKIDATA}={url}"
+    )
     assert result.exit_code == 1
     assert result.output == f"error: SERVICE <{WIKIDATA}> failed: {cause}\n"
 

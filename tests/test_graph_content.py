@@ -382,9 +382,12 @@ def test_terms_of_the_al_waer_exit_sought_in_exchange(select) -> None:
         FILTER(LANG(?give) = "en" && LANG(?get) = "en") } ORDER BY ?get""")
     assert [(r["give"], r["get"], r["about"].rsplit("/", 1)[1]) for r in rows] == [
         ("the fighters leave the neighbourhood", "the shelling stops", "al-waer-shelling"),
-        ("the fighters leave the neighbourhood", "the siege of the neighbourhood is lifted",
-         "al-waer-siege-2013"),
-    ]  # fmt: skip
+        (
+            "the fighters leave the neighbourhood",
+            "the siege of the neighbourhood is lifted",
+            "al-waer-siege-2013",
+        ),
+    ]
 
 
 def test_purposes_in_the_text_s_words(select) -> None:

@@ -69,8 +69,9 @@ def test_void_names_the_base_iris_endpoint_and_dumps(live_server: LiveServer) ->
     assert_forged_host_absent(answer)
     graph = Graph().parse(data=answer.text, format="turtle")
     assert set(graph.objects(DATASET, VOID.sparqlEndpoint)) == {URIRef(BASE + "sparql")}
-    assert set(graph.objects(DATASET, VOID.dataDump)) == {URIRef(BASE + "dumps/" + name)
-                                                          for name in DUMPS}  # fmt: skip
+    assert set(graph.objects(DATASET, VOID.dataDump)) == {
+        URIRef(BASE + "dumps/" + name) for name in DUMPS
+    }
 
 
 def test_the_openapi_server_is_the_base_iri(live_server: LiveServer) -> None:
@@ -82,8 +83,9 @@ def test_the_openapi_server_is_the_base_iri(live_server: LiveServer) -> None:
 def test_the_dump_list_names_the_base_iris_dumps(live_server: LiveServer) -> None:
     answer = forged(live_server, "/dumps/")
     assert_forged_host_absent(answer)
-    assert {dump["url"] for dump in answer.json()["dumps"]} == {BASE + "dumps/" + name
-                                                                for name in DUMPS}  # fmt: skip
+    assert {dump["url"] for dump in answer.json()["dumps"]} == {
+        BASE + "dumps/" + name for name in DUMPS
+    }
     linked = set(re.findall(r"<([^>]+)>", answer.headers["Link"]))
     assert linked == {BASE + "dumps/" + name for name in DUMPS} | {BASE + ".well-known/void"}
 
@@ -128,10 +130,16 @@ def test_a_routing_redirect_goes_to_the_base_iri(
 
 @pytest.mark.parametrize(
     "path,accept",
-    [("/sparql", "text/turtle"), ("/.well-known/void", "application/ld+json"),
-     ("/-/openapi.json", "*/*"), ("/dumps/", "*/*"), ("/reconcile", "*/*"),
-     ("/-/query", "text/html"), ("/page/resource/homs", "text/html")],
-)  # fmt: skip
+    [
+        ("/sparql", "text/turtle"),
+        ("/.well-known/void", "application/ld+json"),
+        ("/-/openapi.json", "*/*"),
+        ("/dumps/", "*/*"),
+        ("/reconcile", "*/*"),
+        ("/-/query", "text/html"),
+        ("/page/resource/homs", "text/html"),
+    ],
+)
 def test_a_forged_host_gets_the_same_document_as_the_public_one(
     live_server: LiveServer, path: str, accept: str
 ) -> None:

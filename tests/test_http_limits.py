@@ -171,10 +171,15 @@ def test_the_large_answer_outgrows_every_buffer_on_its_way(server: LiveServer) -
     thread waits) and both sockets' buffers cannot hold together."""
     tcp_wmem_max = int(Path("/proc/sys/net/ipv4/tcp_wmem").read_text().split()[2])
     size = 0
-    with client_at("127.0.0.20") as client, client.get(
-        server.url + LARGE_TARGET, headers={"Accept": "application/sparql-results+json"},
-        stream=True, timeout=60,
-    ) as answer:  # fmt: skip
+    with (
+        client_at("127.0.0.20") as client,
+        client.get(
+            server.url + LARGE_TARGET,
+            headers={"Accept": "application/sparql-results+json"},
+            stream=True,
+            timeout=60,
+        ) as answer,
+    ):
         for chunk in answer.iter_content(2**20):
             size += len(chunk)
     assert answer.status_code == 200

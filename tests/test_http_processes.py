@@ -152,9 +152,21 @@ def statuses_at_once(connections: list[socket.socket], query: str) -> list[tuple
 
 @pytest.fixture(scope="module")
 def two_processes(built: BuildReport, data_dir: Path) -> Iterator[LiveServer]:
-    server = LiveServer(data_dir, "--http-processes", "2", "--query-workers", "4", "--timeout",
-                        "3", "--client-concurrency", "2", "--long-queries", "8",
-                        "--client-connections", "6")  # fmt: skip
+    server = LiveServer(
+        data_dir,
+        "--http-processes",
+        "2",
+        "--query-workers",
+        "4",
+        "--timeout",
+        "3",
+        "--client-concurrency",
+        "2",
+        "--long-queries",
+        "8",
+        "--client-connections",
+        "6",
+    )
     assert len(http_processes(server)) == 2
     yield server
     server.stop()
@@ -206,8 +218,19 @@ def test_a_clients_connection_cap_holds_across_processes(two_processes: LiveServ
 def test_long_queries_are_counted_across_processes(built: BuildReport, data_dir: Path) -> None:
     """--long-queries 1 with two processes: of two runaway queries, one in each process, one
     runs to the time limit and the other is refused as busy (Retry-After: 5)."""
-    server = LiveServer(data_dir, "--http-processes", "2", "--query-workers", "2", "--timeout",
-                        "3", "--long-queries", "1", "--client-concurrency", "4")  # fmt: skip
+    server = LiveServer(
+        data_dir,
+        "--http-processes",
+        "2",
+        "--query-workers",
+        "2",
+        "--timeout",
+        "3",
+        "--long-queries",
+        "1",
+        "--client-concurrency",
+        "4",
+    )
     try:
         connections = spread_connections(server, "127.0.0.73", 2)
         answers = statuses_at_once(connections, RUNAWAY)

@@ -154,11 +154,17 @@ def test_every_word_of_the_table_is_used() -> None:
     """A word no page asks for is dead weight in two languages (keys built from a name: the
     ontology's kinds, sections and relations, statuses, language names, example counts)."""
     server = TEMPLATES.parent
-    sources = [p for p in [*server.rglob("*.html"), *server.rglob("*.py")]
-               if "node_modules" not in p.parts and p.name != "language.py"]  # fmt: skip
+    sources = [
+        p
+        for p in [*server.rglob("*.html"), *server.rglob("*.py")]
+        if "node_modules" not in p.parts and p.name != "language.py"
+    ]
     text = "".join(p.read_text(encoding="utf-8") for p in sources)
     built = re.compile(r"status \d+( note)?|kind .+|section-.+|language ..|\w+ examples?")
     named = set(ALIGNMENTS.values()) | {"domain of", "range of", "checked by"}
-    unused = [key for key in WORDS if f"'{key}'" not in text and key not in named
-              and not built.fullmatch(key)]  # fmt: skip
+    unused = [
+        key
+        for key in WORDS
+        if f"'{key}'" not in text and key not in named and not built.fullmatch(key)
+    ]
     assert unused == []

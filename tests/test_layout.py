@@ -57,5 +57,6 @@ def test_the_engine_and_stores_do_not_know_flask(folder: str) -> None:
     """Query evaluation runs in worker processes that load neither Flask nor the web layer."""
     for path in (SERVER / folder).rglob("*.py"):
         names = imported_modules(path)
-        assert not any(n == "flask" or n.startswith(("flask.", "homs_kg.server.web"))
-                       for n in names), path  # fmt: skip
+        assert not any(
+            n == "flask" or n.startswith(("flask.", "homs_kg.server.web")) for n in names
+        ), path

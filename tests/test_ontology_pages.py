@@ -57,8 +57,9 @@ def page(server: LiveServer, path: str) -> str:
 
 def entry(body: str, name: str) -> str:
     """The ontology page's entry of one term (entries are articles, none nested in another)."""
-    found = re.search(rf'<article class="term[^"]*" id="{re.escape(name)}">(.*?)</article>', body,
-                      re.DOTALL)  # fmt: skip
+    found = re.search(
+        rf'<article class="term[^"]*" id="{re.escape(name)}">(.*?)</article>', body, re.DOTALL
+    )
     assert found, f"no entry for {name}"
     return found.group(1)
 
@@ -88,9 +89,20 @@ def test_the_reference_gives_title_version_and_licence(reference: str, select) -
     assert about["license"] in Page(reference).hrefs
 
 
-@pytest.mark.parametrize("name", ["Massacre", "Person", "place", "Place", "cameFrom",
-                                  "PerpetratorRole", "ParticipantRoles", "Killed",
-                                  "shapes/EntityShape"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Massacre",
+        "Person",
+        "place",
+        "Place",
+        "cameFrom",
+        "PerpetratorRole",
+        "ParticipantRoles",
+        "Killed",
+        "shapes/EntityShape",
+    ],
+)
 def test_the_reference_lists_each_term_under_its_anchor(reference: str, name: str) -> None:
     parsed = Page(reference)
     assert name in parsed.ids
@@ -100,36 +112,44 @@ def test_the_reference_lists_each_term_under_its_anchor(reference: str, name: st
 
 def test_an_entry_shows_both_labels_its_comment_and_its_alignments(reference: str, select) -> None:
     massacre = entry(reference, "Massacre")
-    labels = select("SELECT ?ar ?comment WHERE { hkg:Massacre rdfs:label ?ar ; rdfs:comment "
-                    '?comment FILTER(LANG(?ar) = "ar") }')[0]  # fmt: skip
+    labels = select(
+        "SELECT ?ar ?comment WHERE { hkg:Massacre rdfs:label ?ar ; rdfs:comment "
+        '?comment FILTER(LANG(?ar) = "ar") }'
+    )[0]
     assert f'<span lang="ar" dir="rtl">{labels["ar"]}</span>' in massacre
     assert labels["comment"] in html.unescape(massacre)
-    aligned = select(f"SELECT ?other WHERE {{ hkg:Massacre {ALIGNED} ?other "
-                     f'FILTER(!STRSTARTS(STR(?other), "{BASE}")) }}')  # fmt: skip
+    aligned = select(
+        f"SELECT ?other WHERE {{ hkg:Massacre {ALIGNED} ?other "
+        f'FILTER(!STRSTARTS(STR(?other), "{BASE}")) }}'
+    )
     assert {row["other"] for row in aligned} >= {
         "http://schema.org/Event",
         "http://www.wikidata.org/entity/Q3199915",
     }
     hrefs = Page(massacre).hrefs
     assert all(row["other"] in hrefs for row in aligned)
-    assert re.search(r"exact match\s*</span>\s*<a href=\"http://www.wikidata.org/entity/Q3199915",
-                     massacre)  # fmt: skip
+    assert re.search(
+        r"exact match\s*</span>\s*<a href=\"http://www.wikidata.org/entity/Q3199915", massacre
+    )
 
 
 def test_a_property_entry_gives_domain_range_and_superproperty(reference: str) -> None:
     place = entry(reference, "place")  # domain: the union of Event and Situation
-    assert re.search(r'<dt>domain</dt><dd><a href="#Event"[^>]*>.*?</a> or <a href="#Situation"',
-                     place)  # fmt: skip
+    assert re.search(
+        r'<dt>domain</dt><dd><a href="#Event"[^>]*>.*?</a> or <a href="#Situation"', place
+    )
     assert re.search(r'<dt>range</dt><dd><a href="#Place"', place)
-    assert re.search(r'<dt>subproperty of</dt><dd><a href="#associatedWithPlace"',
-                     entry(reference, "cameFrom"))  # fmt: skip
+    assert re.search(
+        r'<dt>subproperty of</dt><dd><a href="#associatedWithPlace"', entry(reference, "cameFrom")
+    )
 
 
 def test_the_class_hierarchy_nests_subclasses(reference: str) -> None:
     tree = re.search(r'<section id="section-class-tree">(.*?)</section>', reference, re.DOTALL)
     assert tree
-    assert re.search(r'href="#Agreement".*?<ul>\s*<li><a href="#Ceasefire"', tree.group(1),
-                     re.DOTALL)  # fmt: skip
+    assert re.search(
+        r'href="#Agreement".*?<ul>\s*<li><a href="#Ceasefire"', tree.group(1), re.DOTALL
+    )
 
 
 def test_a_term_iri_sends_rdf_clients_to_its_turtle(live_server: LiveServer) -> None:
@@ -164,8 +184,11 @@ def test_a_property_page_shows_its_comment_and_triples(live_server: LiveServer) 
     rows = re.findall(r"<tr>(.*?)</tr>", body, re.DOTALL)
     quwatli = next(row for row in rows if "Shukri al-Quwatli" in row)
     links = Page(quwatli).hrefs
-    assert links == ["/page/resource/shukri-al-quwatli", "/page/ontology/cameFrom",
-                     "/page/resource/homs"]  # fmt: skip
+    assert links == [
+        "/page/resource/shukri-al-quwatli",
+        "/page/ontology/cameFrom",
+        "/page/resource/homs",
+    ]
 
 
 @pytest.mark.parametrize("name", ["Killed", "PerpetratorRole"])
@@ -186,8 +209,9 @@ def test_a_shape_page_shows_its_targets_and_messages(live_server: LiveServer) ->
     assert "Exactly one Arabic rdfs:label (@ar) is required" in body
 
 
-@pytest.mark.parametrize("path", ["/ontology/NoSuchTerm", "/page/ontology/NoSuchTerm",
-                                  "/data/ontology/NoSuchTerm.ttl"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path", ["/ontology/NoSuchTerm", "/page/ontology/NoSuchTerm", "/data/ontology/NoSuchTerm.ttl"]
+)
 def test_an_unknown_term_is_404(live_server: LiveServer, path: str) -> None:
     assert get(live_server, path, allow_redirects=False).status_code == 404
 
@@ -201,8 +225,9 @@ def test_the_reference_has_an_arabic_interface(live_server: LiveServer, referenc
     for english in ("Contents", "Class hierarchy", "Object properties", "target classes"):
         assert english not in words and english in Page(reference).words
     massacre = entry(body, "Massacre")
-    assert re.search(r"مطابقة تامة\s*</span>\s*<a href=\"http://www.wikidata.org/entity/Q3199915",
-                     massacre)  # fmt: skip
+    assert re.search(
+        r"مطابقة تامة\s*</span>\s*<a href=\"http://www.wikidata.org/entity/Q3199915", massacre
+    )
     assert "/page/ontology/Massacre?lang=ar" in Page(massacre).hrefs  # the language is kept
     assert '<p class="comment" lang="en" dir="ltr">' in massacre  # the comments are English
 

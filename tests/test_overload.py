@@ -39,10 +39,19 @@ class OverloadedStore:
 
 
 @pytest.mark.parametrize("error", [QueryTimeout, QueryTooLarge, SpoolFull, WorkerCrashed, Busy])
-@pytest.mark.parametrize("path", ["/page/resource/homs", "/data/resource/homs.ttl", "/",
-                                  "/.well-known/void", "/search?q=x&format=json"])  # fmt: skip
-def test_internal_queries_over_a_limit_are_503(tmp_path: Path, error: type[Exception],
-                                               path: str) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/page/resource/homs",
+        "/data/resource/homs.ttl",
+        "/",
+        "/.well-known/void",
+        "/search?q=x&format=json",
+    ],
+)
+def test_internal_queries_over_a_limit_are_503(
+    tmp_path: Path, error: type[Exception], path: str
+) -> None:
     app = create_app(ServerConfig(data_dir=tmp_path), OverloadedStore(error))  # type: ignore[arg-type]
     response = app.test_client().get(path)
     assert response.status_code == 503

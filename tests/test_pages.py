@@ -253,8 +253,10 @@ def test_a_place_timeline_is_in_time_order(live_server: LiveServer) -> None:
 
 def timeline_entries(page_: Page) -> dict[str, Element]:
     (section,) = [s for s in page_.find_all("section") if s.has_class("timeline")]
-    return {li.find_all("span", class_="what")[0].find_all("a")[0].attrs["href"]: li
-            for li in section.find_all("li")}  # fmt: skip
+    return {
+        li.find_all("span", class_="what")[0].find_all("a")[0].attrs["href"]: li
+        for li in section.find_all("li")
+    }
 
 
 @pytest.mark.parametrize(
@@ -287,8 +289,9 @@ def test_an_event_in_several_parts_is_listed_once_with_each_part(live_server: Li
     entry = entries[event]
     (within,) = entry.find_all("span", class_="within")
     parts = [a.attrs["href"] for a in within.find_all("a")]
-    assert sorted(parts) == [f"/page/resource/{p}" for p in
-                             ("baba-amr", "deir-baalba", "khalidiya", "old-city")]  # fmt: skip
+    assert sorted(parts) == [
+        f"/page/resource/{p}" for p in ("baba-amr", "deir-baalba", "khalidiya", "old-city")
+    ]
     assert [a.attrs.get("href") for a in homs.find_all("a")].count(event) == 1
     direct = entries["/page/resource/free-syrian-army-emergence-2011"]  # in Homs itself
     assert not direct.find_all("span", class_="within")
@@ -442,6 +445,7 @@ def test_timeline_lists_every_event_in_time_order(live_server: LiveServer, selec
     assert twin.startswith("/sparql?query=")
     answer = requests.get(live_server.url + twin, timeout=TIMEOUT).json()
     assert {b["e"]["value"] for b in answer["results"]["bindings"]} == {r["e"] for r in expected}
+
 
 def test_the_site_timeline_keeps_the_catalogue_timeline_order(
     live_server: LiveServer, select

@@ -41,9 +41,15 @@ def test_approximator(phrase: str) -> None:
 
 @pytest.mark.parametrize(
     "phrase",
-    ["بين 200 و 300", "بين 200 و300", "ما بين 200 و300 شخص", "من 200 الى 300", "من 200 إلى 300",
-     "200-300"],
-)  # fmt: skip
+    [
+        "بين 200 و 300",
+        "بين 200 و300",
+        "ما بين 200 و300 شخص",
+        "من 200 الى 300",
+        "من 200 إلى 300",
+        "200-300",
+    ],
+)
 def test_range_forms(phrase: str) -> None:
     assert parse_quantity(phrase) == Quantity(200, 300, None, False, "persons")
 
@@ -51,20 +57,39 @@ def test_range_forms(phrase: str) -> None:
 @pytest.mark.parametrize(
     ("phrase", "value"),
     [
-        ("3 آلاف", 3000), ("٣ آلاف", 3000), ("3 الاف", 3000), ("ثلاثة آلاف", 3000),
-        ("ألف", 1000), ("الفين", 2000), ("ألفان", 2000), ("20 ألف", 20000),
-        ("عشرة آلاف", 10000), ("مئة", 100), ("مئتين", 200), ("مليون", 1_000_000),
+        ("3 آلاف", 3000),
+        ("٣ آلاف", 3000),
+        ("3 الاف", 3000),
+        ("ثلاثة آلاف", 3000),
+        ("ألف", 1000),
+        ("الفين", 2000),
+        ("ألفان", 2000),
+        ("20 ألف", 20000),
+        ("عشرة آلاف", 10000),
+        ("مئة", 100),
+        ("مئتين", 200),
+        ("مليون", 1_000_000),
     ],
-)  # fmt: skip
+)
 def test_thousands_and_number_words(phrase: str, value: int) -> None:
     assert parse_quantity(phrase) == Quantity(value, value, value, False, "persons")
 
 
 @pytest.mark.parametrize(
     ("word", "value"),
-    [("واحد", 1), ("اثنين", 2), ("ثلاثة", 3), ("أربعة", 4), ("خمسة", 5), ("ستة", 6),
-     ("سبعة", 7), ("ثمانية", 8), ("تسعة", 9), ("عشرة", 10)],
-)  # fmt: skip
+    [
+        ("واحد", 1),
+        ("اثنين", 2),
+        ("ثلاثة", 3),
+        ("أربعة", 4),
+        ("خمسة", 5),
+        ("ستة", 6),
+        ("سبعة", 7),
+        ("ثمانية", 8),
+        ("تسعة", 9),
+        ("عشرة", 10),
+    ],
+)
 def test_number_word_times_thousands(word: str, value: int) -> None:
     assert parse_quantity(f"{word} آلاف مدني").value == value * 1000
 

@@ -52,8 +52,9 @@ def test_manifest(live_server: LiveServer) -> None:
 def test_the_view_template_dereferences(live_server: LiveServer) -> None:
     template = requests.get(url(live_server), timeout=30).json()["view"]["url"]
     entity = template.replace("{{id}}", "homs").replace(BASE, live_server.url + "/")
-    response = requests.get(entity, headers={"Accept": "text/html"}, allow_redirects=False,
-                            timeout=30)  # fmt: skip
+    response = requests.get(
+        entity, headers={"Accept": "text/html"}, allow_redirects=False, timeout=30
+    )
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/page/resource/homs")
 
@@ -101,11 +102,14 @@ def test_no_match_without_an_exact_label(live_server: LiveServer) -> None:
 
 
 def test_type_filter_takes_subclasses(live_server: LiveServer) -> None:
-    answer = results(live_server, {
-        "place": {"query": "Old City", "type": [{"id": HKG + "Place", "name": "place"}]},
-        "person": {"query": "Old City", "type": "Person"},
-        "unknown": {"query": "Old City", "type": "Unicorn"},
-    })  # fmt: skip
+    answer = results(
+        live_server,
+        {
+            "place": {"query": "Old City", "type": [{"id": HKG + "Place", "name": "place"}]},
+            "person": {"query": "Old City", "type": "Person"},
+            "unknown": {"query": "Old City", "type": "Unicorn"},
+        },
+    )
     assert [c["id"] for c in answer["place"]["result"]] == ["old-city"]  # a Neighbourhood
     assert answer["person"]["result"] == []
     assert answer["unknown"]["result"] == []
@@ -118,16 +122,25 @@ def test_arabic_matching_form_applies(live_server: LiveServer) -> None:
 
 
 def test_an_identifier_as_query_finds_its_entity(live_server: LiveServer) -> None:
-    answer = results(live_server, {"a": {"query": "marie-colvin"},
-                                   "b": {"query": BASE + "resource/marie-colvin"}})  # fmt: skip
+    answer = results(
+        live_server,
+        {"a": {"query": "marie-colvin"}, "b": {"query": BASE + "resource/marie-colvin"}},
+    )
     assert answer["a"]["result"][0]["id"] == answer["b"]["result"][0]["id"] == "marie-colvin"
 
 
 @pytest.mark.parametrize(
     "raw",
-    ["{not json", "[1, 2]", '"q"', '{"q0": "حمص"}', '{"q0": {"query": ""}}',
-     '{"q0": {"query": "x", "limit": 0}}', '{"q0": {"query": "x", "type": [3]}}'],
-)  # fmt: skip
+    [
+        "{not json",
+        "[1, 2]",
+        '"q"',
+        '{"q0": "حمص"}',
+        '{"q0": {"query": ""}}',
+        '{"q0": {"query": "x", "limit": 0}}',
+        '{"q0": {"query": "x", "type": [3]}}',
+    ],
+)
 def test_invalid_batches_are_bad_requests(live_server: LiveServer, raw: str) -> None:
     posted = requests.post(url(live_server), data={"queries": raw}, timeout=30)
     got = requests.get(url(live_server), params={"queries": raw}, timeout=30)

@@ -24,9 +24,11 @@ def oxigraph_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An empty, writable `oxigraph serve`; yields its query URL."""
     location = tmp_path_factory.mktemp("remote-store")
     port = free_port()
-    process = subprocess.Popen([OXIGRAPH, "serve", "--location", location, "--bind",
-                                f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)  # fmt: skip
+    process = subprocess.Popen(
+        [OXIGRAPH, "serve", "--location", location, "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_for(f"http://127.0.0.1:{port}/", process)
     yield f"http://127.0.0.1:{port}/query"
     process.terminate()
@@ -57,8 +59,12 @@ def remote_server(loaded: str, data_dir: Path) -> Iterator[LiveServer]:
 
 
 def bindings(server: LiveServer, query: str) -> list[dict]:
-    response = requests.post(f"{server.url}/sparql", data={"query": query}, timeout=60,
-                             headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+    response = requests.post(
+        f"{server.url}/sparql",
+        data={"query": query},
+        timeout=60,
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert response.status_code == 200, response.text
     return response.json()["results"]["bindings"]
 
@@ -109,16 +115,22 @@ FEDERATED = [q for q in load_catalogue() if q.name.startswith("wikidata-") and "
 
 @pytest.fixture(scope="module")
 def federated_remote(loaded: str, data_dir: Path, wikidata_double: str) -> Iterator[LiveServer]:
-    server = LiveServer(data_dir, "--store", loaded, "--service-map",
-                        f"https://query.wikidata.org/sparql={wikidata_double}")  # fmt: skip
+    server = LiveServer(
+        data_dir,
+        "--store",
+        loaded,
+        "--service-map",
+        f"https://query.wikidata.org/sparql={wikidata_double}",
+    )
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="module")
 def federated_embedded(built, data_dir: Path, wikidata_double: str) -> Iterator[LiveServer]:
-    server = LiveServer(data_dir, "--service-map",
-                        f"https://query.wikidata.org/sparql={wikidata_double}")  # fmt: skip
+    server = LiveServer(
+        data_dir, "--service-map", f"https://query.wikidata.org/sparql={wikidata_double}"
+    )
     yield server
     server.stop()
 

@@ -28,9 +28,21 @@ def drafted(tmp_path_factory: pytest.TempPathFactory, article_corpus: Path) -> S
     text = FIXTURES / "unseen-text" / "return-to-al-waer.ar.txt"
     CliRunner().invoke(
         main,
-        ["draft", str(text), "--source-id", DRAFTED, "--published", "2017-06-10",
-         "--title", "draft", "--out", str(out), "--corpus", str(article_corpus)],
-    )  # fmt: skip
+        [
+            "draft",
+            str(text),
+            "--source-id",
+            DRAFTED,
+            "--published",
+            "2017-06-10",
+            "--title",
+            "draft",
+            "--out",
+            str(out),
+            "--corpus",
+            str(article_corpus),
+        ],
+    )
     return source_review(build_dataset(BASE, [article_corpus, out]), DRAFTED)
 
 

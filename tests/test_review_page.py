@@ -26,16 +26,20 @@ def review(server: LiveServer, source: str, **params: str) -> requests.Response:
 def test_the_figures_of_the_article(live_server: LiveServer) -> None:
     body = review(live_server, ARTICLE, format="json").json()
     assert (body["coverage"], body["sentences_without_statement"], len(body["sentences"])) == (
-        0.8889, 3, 27,
-    )  # fmt: skip
-    assert body["statements"] == {"entity": 77, "relation": 56, "event": 67, "date": 30,
-                                  "count": 9}  # fmt: skip
+        0.8889,
+        3,
+        27,
+    )
+    assert body["statements"] == {"entity": 77, "relation": 56, "event": 67, "date": 30, "count": 9}
 
 
 def test_a_sentence_without_a_statement_is_marked(live_server: LiveServer) -> None:
     body = review(live_server, ARTICLE, format="json").json()
-    unmarked = ["".join(g["text"] for g in s["segments"]) for s in body["sentences"]
-                if not s["has_statement"]]  # fmt: skip
+    unmarked = [
+        "".join(g["text"] for g in s["segments"])
+        for s in body["sentences"]
+        if not s["has_statement"]
+    ]
     assert "محطات رئيسية" in unmarked
     assert 'class="uncovered"' in review(live_server, ARTICLE).text
 
@@ -68,16 +72,30 @@ def test_the_sources_are_listed_with_their_coverage(live_server: LiveServer) -> 
 
 
 @pytest.fixture(scope="module")
-def draft_server(built: BuildReport, article_corpus: Path,
-                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:  # fmt: skip
+def draft_server(
+    built: BuildReport, article_corpus: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
     """A server over the article and a draft of a text it has never seen (serve --corpus)."""
     folder = tmp_path_factory.mktemp("draft")
     out = folder / "corpus"
     text = FIXTURES / "unseen-text" / "return-to-al-waer.ar.txt"
-    result = CliRunner().invoke(main, [
-        "draft", str(text), "--source-id", DRAFTED, "--published", "2017-06-10",
-        "--title", "draft", "--out", str(out), "--corpus", str(article_corpus),
-    ])  # fmt: skip
+    result = CliRunner().invoke(
+        main,
+        [
+            "draft",
+            str(text),
+            "--source-id",
+            DRAFTED,
+            "--published",
+            "2017-06-10",
+            "--title",
+            "draft",
+            "--out",
+            str(out),
+            "--corpus",
+            str(article_corpus),
+        ],
+    )
     assert result.exit_code == 0, result.output
     server = LiveServer(folder / "data", "--corpus", str(article_corpus), "--corpus", str(out))
     yield server

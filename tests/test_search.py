@@ -73,8 +73,16 @@ def test_type_filter_takes_subclasses_and_excludes_others(live_server: LiveServe
     places = search_json(live_server, q="Homs", type=BASE + "ontology/Place")["results"]
     kinds = {t["iri"].rsplit("/", 1)[1] for r in places for t in r["types"]}
     assert RES + "homs" in {r["iri"] for r in places}  # a City: a subclass of Place
-    assert kinds <= {"City", "Governorate", "Region", "Neighbourhood", "Square", "Landmark",
-                     "Country", "Place"}  # fmt: skip
+    assert kinds <= {
+        "City",
+        "Governorate",
+        "Region",
+        "Neighbourhood",
+        "Square",
+        "Landmark",
+        "Country",
+        "Place",
+    }
     assert search_json(live_server, q="Homs", type="Person")["results"] == []
 
 
@@ -102,23 +110,32 @@ def test_limit(live_server: LiveServer) -> None:
     assert len(search_json(live_server, q="a", limit="100000")["results"]) <= 100
     assert len(search_json(live_server, q="a")["results"]) == 20
     for bad in ("0", "-3", "many"):
-        response = requests.get(f"{live_server.url}/search", params={"q": "a", "limit": bad},
-                                headers=JSON_ACCEPT, timeout=30)  # fmt: skip
+        response = requests.get(
+            f"{live_server.url}/search",
+            params={"q": "a", "limit": bad},
+            headers=JSON_ACCEPT,
+            timeout=30,
+        )
         assert response.status_code == 400
 
 
 @pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "   "}])
 def test_json_clients_need_a_query(live_server: LiveServer, params: dict) -> None:
-    response = requests.get(f"{live_server.url}/search", params={**params, "format": "json"},
-                            timeout=30)  # fmt: skip
+    response = requests.get(
+        f"{live_server.url}/search", params={**params, "format": "json"}, timeout=30
+    )
     assert response.status_code == 400
     assert response.headers["Content-Type"] == "application/problem+json"
     assert response.json()["status"] == 400
 
 
 def test_unknown_type_is_a_bad_request(live_server: LiveServer) -> None:
-    response = requests.get(f"{live_server.url}/search", params={"q": "a", "type": "Unicorn"},
-                            headers=JSON_ACCEPT, timeout=30)  # fmt: skip
+    response = requests.get(
+        f"{live_server.url}/search",
+        params={"q": "a", "type": "Unicorn"},
+        headers=JSON_ACCEPT,
+        timeout=30,
+    )
     assert response.status_code == 400
     assert "Unicorn" in response.json()["detail"]
 
@@ -127,8 +144,9 @@ def test_negotiation(live_server: LiveServer) -> None:
     url = f"{live_server.url}/search"
     as_html = requests.get(url, params={"q": "حمص"}, headers={"Accept": "text/html"}, timeout=30)
     as_json = requests.get(url, params={"q": "حمص"}, headers=JSON_ACCEPT, timeout=30)
-    by_name = requests.get(url, params={"q": "حمص", "format": "json"},
-                           headers={"Accept": "text/html"}, timeout=30)  # fmt: skip
+    by_name = requests.get(
+        url, params={"q": "حمص", "format": "json"}, headers={"Accept": "text/html"}, timeout=30
+    )
     assert as_html.headers["Content-Type"].startswith("text/html")
     assert as_json.headers["Content-Type"].startswith("application/json")
     assert by_name.json() == as_json.json()
@@ -138,8 +156,9 @@ def test_negotiation(live_server: LiveServer) -> None:
 
 
 def html(server: LiveServer, **params: str) -> requests.Response:
-    response = requests.get(f"{server.url}/search", params=params,
-                            headers={"Accept": "text/html"}, timeout=30)  # fmt: skip
+    response = requests.get(
+        f"{server.url}/search", params=params, headers={"Accept": "text/html"}, timeout=30
+    )
     assert response.status_code == 200, response.text
     assert response.headers["Content-Type"].startswith("text/html")
     return response
@@ -169,8 +188,9 @@ def test_html_escapes_the_query(live_server: LiveServer) -> None:
 
 
 @pytest.mark.parametrize("params", [{}, {"q": ""}])
-def test_html_without_a_query_is_the_empty_search_page(live_server: LiveServer,
-                                                       params: dict) -> None:  # fmt: skip
+def test_html_without_a_query_is_the_empty_search_page(
+    live_server: LiveServer, params: dict
+) -> None:
     response = html(live_server, **params)
     assert '<form class="search-page"' in response.text
     assert '<ol class="results">' not in response.text

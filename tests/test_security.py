@@ -24,8 +24,16 @@ SIMPLE = "ASK { ?s ?p ?o }"
 WIKIDATA = "https://query.wikidata.org/sparql"
 
 
-@pytest.mark.parametrize("path", ["/", "/page/resource/homs", "/sparql?query=ASK%7B%7D",
-                                  "/resource/nothing-here", "/-/timeline"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/page/resource/homs",
+        "/sparql?query=ASK%7B%7D",
+        "/resource/nothing-here",
+        "/-/timeline",
+    ],
+)
 def test_security_headers_on_every_answer(live_server: LiveServer, path: str) -> None:
     headers = requests.get(f"{live_server.url}{path}", timeout=30, allow_redirects=False).headers
     policy = headers["Content-Security-Policy"]
@@ -43,8 +51,9 @@ def test_load_never_connects(live_server: LiveServer, listener, how: str) -> Non
     if how == "update-form":
         response = requests.post(url, data={"update": load}, timeout=30)
     elif how == "update-body":
-        response = requests.post(url, data=load, timeout=30,
-                                 headers={"Content-Type": "application/sparql-update"})  # fmt: skip
+        response = requests.post(
+            url, data=load, timeout=30, headers={"Content-Type": "application/sparql-update"}
+        )
     elif how == "update-param":
         response = requests.get(f"{live_server.url}/healthz", params={"update": load}, timeout=30)
     else:
@@ -66,16 +75,22 @@ class Redirector(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_a_redirect_off_the_allowlist_is_not_followed(cli, built: BuildReport, data_dir: Path,
-                                                      listener) -> None:  # fmt: skip
+def test_a_redirect_off_the_allowlist_is_not_followed(
+    cli, built: BuildReport, data_dir: Path, listener
+) -> None:
     port, accepted = listener
     Redirector.target = f"http://127.0.0.1:{port}/sparql"
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirector)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        result = cli("query", f"SELECT * WHERE {{ SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }}",
-                     "--data-dir", str(data_dir), "--service-map",
-                     f"{WIKIDATA}=http://127.0.0.1:{server.server_port}/sparql")  # fmt: skip
+        result = cli(
+            "query",
+            f"SELECT * WHERE {{ SERVICE <{WIKIDATA}> {{ ?s ?p ?o }} }}",
+            "--data-dir",
+            str(data_dir),
+            "--service-map",
+            f"{WIKIDATA}=http://127.0.0.1:{server.server_port}/sparql",
+        )
     finally:
         server.shutdown()
     assert result.exit_code == 1
@@ -90,8 +105,17 @@ def limited_server(built: BuildReport, data_dir: Path) -> Iterator[LiveServer]:
     # A long-query slot to spare beside the runaway queries: on a busy machine a simple query,
     # too, can pass the 0.5 s short-query budget, and would get 503 if the runaway queries held
     # every slot (a documented limit, not what these tests are about).
-    server = LiveServer(data_dir, "--timeout", "3", "--query-workers", "2", "--long-queries",
-                        str(RUNAWAYS + 1), "--client-concurrency", "1")  # fmt: skip
+    server = LiveServer(
+        data_dir,
+        "--timeout",
+        "3",
+        "--query-workers",
+        "2",
+        "--long-queries",
+        str(RUNAWAYS + 1),
+        "--client-concurrency",
+        "1",
+    )
     yield server
     server.stop()
 
@@ -157,21 +181,27 @@ def test_runaway_queries_do_not_hold_up_simple_ones(limited_server: LiveServer) 
         assert response.status_code == 200
     for thread in threads:
         thread.join(60)
-    print(f"simple queries during {RUNAWAYS} runaway ones: {len(latencies)}, slowest "
-          f"{max(latencies) * 1000:.0f} ms; server memory peak {peak / 2**20:.0f} MB")  # fmt: skip
+    print(
+        f"simple queries during {RUNAWAYS} runaway ones: {len(latencies)}, slowest "
+        f"{max(latencies) * 1000:.0f} ms; server memory peak {peak / 2**20:.0f} MB"
+    )
     assert sorted(outcomes.values()) == [503] * RUNAWAYS
     assert latencies  # simple queries were answered while the runaway ones ran
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f "
-    'FILTER(REGEX(CONCAT(STR(?c), STR(?f)), "(a|aa)+(b|bb)+$")) }',
-    "SELECT * WHERE { ?s ?p ?o } OFFSET 1000000000000",
-    "SELECT * WHERE { ?s ?p ?o } ORDER BY ?o LIMIT 1 OFFSET 99999999",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f "
+        'FILTER(REGEX(CONCAT(STR(?c), STR(?f)), "(a|aa)+(b|bb)+$")) }',
+        "SELECT * WHERE { ?s ?p ?o } OFFSET 1000000000000",
+        "SELECT * WHERE { ?s ?p ?o } ORDER BY ?o LIMIT 1 OFFSET 99999999",
+    ],
+)
 def test_heavy_queries_end_cleanly(limited_server: LiveServer, query: str) -> None:
-    response = client_at("127.0.0.50").get(f"{limited_server.url}/sparql", params={"query": query},
-                                          timeout=60)  # fmt: skip
+    response = client_at("127.0.0.50").get(
+        f"{limited_server.url}/sparql", params={"query": query}, timeout=60
+    )
     # answered, or ended at a limit; never "its evaluation process ended unexpectedly" (400): the
     # ORDER BY over this graph's mixed values aborted the engine (tests/test_engine_crashes.py)
     assert response.status_code in (200, 503), response.text[:300]
@@ -188,16 +218,26 @@ def sending_server(built: BuildReport, data_dir: Path) -> Iterator[LiveServer]:
     # Writing a large answer is a long query, run at low priority: on a busy machine it can take
     # longer than the default 30 s time limit, and the first stalled reader would meanwhile pass
     # the default 30 s send timeout and be cut off. Neither is what the test is about.
-    server = LiveServer(data_dir, "--client-concurrency", "2", "--max-rows", "200000",
-                        "--timeout", "300", "--send-timeout", "600")  # fmt: skip
+    server = LiveServer(
+        data_dir,
+        "--client-concurrency",
+        "2",
+        "--max-rows",
+        "200000",
+        "--timeout",
+        "300",
+        "--send-timeout",
+        "600",
+    )
     yield server
     server.stop()
 
 
 def stalled_request(server: LiveServer, address: str) -> socket.socket:
     """A request for a large answer whose client reads only the status line, then stops."""
-    connection = socket.create_connection(("127.0.0.1", server.port), timeout=300,
-                                          source_address=(address, 0))  # fmt: skip
+    connection = socket.create_connection(
+        ("127.0.0.1", server.port), timeout=300, source_address=(address, 0)
+    )
     target = "/sparql?" + urllib.parse.urlencode({"query": LARGE})
     connection.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
     assert connection.recv(12) == b"HTTP/1.1 200"  # evaluated: the answer is being sent
@@ -205,8 +245,11 @@ def stalled_request(server: LiveServer, address: str) -> socket.socket:
 
 
 def status_from(server: LiveServer, address: str) -> int:
-    return client_at(address).get(f"{server.url}/sparql", params={"query": SIMPLE},
-                                  timeout=30).status_code  # fmt: skip
+    return (
+        client_at(address)
+        .get(f"{server.url}/sparql", params={"query": SIMPLE}, timeout=30)
+        .status_code
+    )
 
 
 def test_a_clients_slot_is_held_until_its_answer_is_sent(sending_server: LiveServer) -> None:

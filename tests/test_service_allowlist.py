@@ -84,8 +84,14 @@ def evaluate_in_process(query: str) -> None:
     """What the engine does with the text the SERVICE reading hands it (no sandbox here)."""
     store = Store()
     store.add(Quad(NamedNode("urn:s"), NamedNode("urn:p"), NamedNode("urn:o")))
-    resolution = resolve_services(query, ServicePolicy(), lambda t: store.query(t), no_calls,
-                                  time.monotonic() + 5, "urn:test:")  # fmt: skip
+    resolution = resolve_services(
+        query,
+        ServicePolicy(),
+        lambda t: store.query(t),
+        no_calls,
+        time.monotonic() + 5,
+        "urn:test:",
+    )
     results = store.query(resolution.text)
     if hasattr(results, "__iter__"):
         list(results)
@@ -102,8 +108,12 @@ def test_the_reading_refuses_a_hidden_service(listener, case: str) -> None:
 @pytest.mark.parametrize("case", CASES)
 def test_the_server_refuses_a_hidden_service(live_server: LiveServer, listener, case: str) -> None:
     query = hidden_services(trap_url(listener))[case]
-    response = requests.post(f"{live_server.url}/sparql", data=query.encode(), timeout=30,
-                             headers={"Content-Type": SPARQL_QUERY})  # fmt: skip
+    response = requests.post(
+        f"{live_server.url}/sparql",
+        data=query.encode(),
+        timeout=30,
+        headers={"Content-Type": SPARQL_QUERY},
+    )
     assert response.status_code == 400, response.text
     assert listener[1] == []
 
@@ -192,8 +202,11 @@ def trap(listener) -> Iterator[tuple[str, list]]:
     yield trap_url(listener), listener[1]
 
 
-@settings(max_examples=EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(data=st.data())
 def test_no_generated_query_reaches_the_trap_past_the_reading(trap, data: st.DataObject) -> None:
     url, accepted = trap
@@ -203,15 +216,22 @@ def test_no_generated_query_reaches_the_trap_past_the_reading(trap, data: st.Dat
     assert accepted == [], query
 
 
-@settings(max_examples=max(EXAMPLES // 5, 10), deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=max(EXAMPLES // 5, 10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(data=st.data())
 def test_no_generated_query_reaches_the_trap_through_the_server(
     live_server: LiveServer, trap, data: st.DataObject
 ) -> None:
     url, accepted = trap
     query = data.draw(hiding_queries(url))
-    response = requests.post(f"{live_server.url}/sparql", data=query.encode(), timeout=30,
-                             headers={"Content-Type": SPARQL_QUERY})  # fmt: skip
+    response = requests.post(
+        f"{live_server.url}/sparql",
+        data=query.encode(),
+        timeout=30,
+        headers={"Content-Type": SPARQL_QUERY},
+    )
     assert response.status_code < 500, (query, response.text)
     assert accepted == [], query

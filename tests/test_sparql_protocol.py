@@ -82,15 +82,20 @@ def test_named_graph_uri_restricts_the_named_graphs(live_server: LiveServer) -> 
 # --- formats by content negotiation and by format= ---
 
 
-@pytest.mark.parametrize(("accept", "media_type"), [
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml; charset=utf-8"),
-    ("text/csv", "text/csv; charset=utf-8"),
-    ("text/tab-separated-values", "text/tab-separated-values; charset=utf-8"),
-    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"
-                                                             "; charset=utf-8"),
-    ("*/*", "application/sparql-results+json"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml; charset=utf-8"),
+        ("text/csv", "text/csv; charset=utf-8"),
+        ("text/tab-separated-values", "text/tab-separated-values; charset=utf-8"),
+        (
+            "text/csv;q=0.5, application/sparql-results+xml;q=0.9",
+            "application/sparql-results+xml; charset=utf-8",
+        ),
+        ("*/*", "application/sparql-results+json"),
+    ],
+)
 def test_select_formats_by_accept(live_server: LiveServer, accept: str, media_type: str) -> None:
     response = requests.get(
         f"{live_server.url}/sparql",
@@ -125,14 +130,17 @@ def test_ask_as_json_and_xml(live_server: LiveServer) -> None:
     assert root.find(f"{{{SPARQL_RESULTS}}}boolean").text == "true"
 
 
-@pytest.mark.parametrize(("accept", "rdflib_format"), [
-    ("text/turtle", "turtle"),
-    ("application/n-triples", "nt"),
-    ("application/rdf+xml", "xml"),
-    ("application/ld+json", "json-ld"),
-    ("application/n-quads", "nquads"),
-    ("application/trig", "trig"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("accept", "rdflib_format"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+        ("application/ld+json", "json-ld"),
+        ("application/n-quads", "nquads"),
+        ("application/trig", "trig"),
+    ],
+)
 def test_construct_formats_by_accept(
     live_server: LiveServer, accept: str, rdflib_format: str
 ) -> None:
@@ -405,22 +413,34 @@ def test_an_answer_with_now_is_not_stored(live_server: LiveServer) -> None:
 
 
 def test_if_none_match_star_does_not_hide_a_malformed_query(live_server: LiveServer) -> None:
-    response = requests.get(f"{live_server.url}/sparql", params={"query": "SELEKT"}, timeout=30,
-                            headers={"If-None-Match": "*"})  # fmt: skip
+    response = requests.get(
+        f"{live_server.url}/sparql",
+        params={"query": "SELEKT"},
+        timeout=30,
+        headers={"If-None-Match": "*"},
+    )
     assert response.status_code == 400
 
 
 def test_if_none_match_star_matches_an_answer(live_server: LiveServer) -> None:
-    response = requests.get(f"{live_server.url}/sparql", params={"query": PERSONS}, timeout=30,
-                            headers={"If-None-Match": "*"})  # fmt: skip
+    response = requests.get(
+        f"{live_server.url}/sparql",
+        params={"query": PERSONS},
+        timeout=30,
+        headers={"If-None-Match": "*"},
+    )
     assert response.status_code == 304
 
 
 def test_an_unacceptable_format_is_refused_before_evaluation(live_server: LiveServer) -> None:
     """A runaway SELECT asked for as Turtle gets its 406 at once, not a 503 at the time limit."""
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-    response = requests.get(f"{live_server.url}/sparql", params={"query": runaway}, timeout=30,
-                            headers={"Accept": "text/turtle"})  # fmt: skip
+    response = requests.get(
+        f"{live_server.url}/sparql",
+        params={"query": runaway},
+        timeout=30,
+        headers={"Accept": "text/turtle"},
+    )
     assert response.status_code == 406
     assert response.json()["detail"] == (
         "no acceptable result format; this query offers application/sparql-results+json, "

@@ -28,8 +28,15 @@ class SpoolServer(LiveServer):
 
     def __init__(self, data_dir: Path, temp: Path, *options: str, timeout: str = "3") -> None:
         self.temp = temp
-        super().__init__(data_dir, "--timeout", timeout, "--max-rows", "100000000", *options,
-                         env={"TMPDIR": str(temp)})  # fmt: skip
+        super().__init__(
+            data_dir,
+            "--timeout",
+            timeout,
+            "--max-rows",
+            "100000000",
+            *options,
+            env={"TMPDIR": str(temp)},
+        )
 
     @property
     def spool(self) -> Path:
@@ -67,12 +74,14 @@ def server(built: BuildReport, data_dir: Path, stale_folders: Path) -> Iterator[
 
 
 @pytest.fixture(scope="module")
-def capped_server(built: BuildReport, data_dir: Path,
-                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[SpoolServer]:  # fmt: skip
+def capped_server(
+    built: BuildReport, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SpoolServer]:
     # The cap, not the time limit, must end the query: a busy machine slows the (low-priority)
     # writing of 16 MB past a few seconds.
-    server = SpoolServer(data_dir, tmp_path_factory.mktemp("capped-temp"), "--spool-mb", "16",
-                         timeout="120")  # fmt: skip
+    server = SpoolServer(
+        data_dir, tmp_path_factory.mktemp("capped-temp"), "--spool-mb", "16", timeout="120"
+    )
     yield server
     server.stop()
 

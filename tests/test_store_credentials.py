@@ -51,8 +51,9 @@ class Guarded(BaseHTTPRequestHandler):
         if self.scheme == "basic":
             self.send_header("WWW-Authenticate", f'Basic realm="{REALM}"')
         else:
-            self.send_header("WWW-Authenticate",
-                             f'Digest realm="{REALM}", nonce="{NONCE}", qop="auth"')  # fmt: skip
+            self.send_header(
+                "WWW-Authenticate", f'Digest realm="{REALM}", nonce="{NONCE}", qop="auth"'
+            )
         self.send_header("Content-Length", "0")
         self.end_headers()
 

@@ -116,8 +116,9 @@ ARTICLE_ABSOLUTE = [
 ]
 
 
-@pytest.mark.parametrize(("phrase", "described", "earliest", "latest", "approximate"),
-                         ARTICLE_ABSOLUTE)  # fmt: skip
+@pytest.mark.parametrize(
+    ("phrase", "described", "earliest", "latest", "approximate"), ARTICLE_ABSOLUTE
+)
 def test_article_phrase_resolves(
     phrase: str, described: str, earliest: str | None, latest: str, approximate: bool
 ) -> None:
@@ -148,8 +149,9 @@ ARTICLE_EXPRESSIONS = [
 ]
 
 
-@pytest.mark.parametrize(("phrase", "period", "qualifier", "mode", "relation", "month"),
-                         ARTICLE_EXPRESSIONS)  # fmt: skip
+@pytest.mark.parametrize(
+    ("phrase", "period", "qualifier", "mode", "relation", "month"), ARTICLE_EXPRESSIONS
+)
 def test_article_phrase_parses(
     phrase: str,
     period: Period | None,
@@ -171,13 +173,20 @@ ARTICLE_RELATIVE = [
     ("وبحلول يونيو/حزيران", "في اواسط 2013", "by 2013-06", None, "2013-06-30", True),
     ("وبعد ذلك", "وبحلول يونيو/حزيران 2013", "before 2017-05-21", None, "2017-05-21", True),
     ("في الشهر التالي", "في فبراير/شباط 2014", "2014-03", "2014-03-01", "2014-03-31", False),
-    ("بعد مغادرة الحافلات", "يوم 21 مايو/آيار 2017", "2017-05-21", "2017-05-21", "2017-05-21",
-     False),
-]  # fmt: skip
+    (
+        "بعد مغادرة الحافلات",
+        "يوم 21 مايو/آيار 2017",
+        "2017-05-21",
+        "2017-05-21",
+        "2017-05-21",
+        False,
+    ),
+]
 
 
-@pytest.mark.parametrize(("phrase", "anchor", "described", "earliest", "latest", "approximate"),
-                         ARTICLE_RELATIVE)  # fmt: skip
+@pytest.mark.parametrize(
+    ("phrase", "anchor", "described", "earliest", "latest", "approximate"), ARTICLE_RELATIVE
+)
 def test_article_relative_phrase_resolves_against_its_anchor(
     phrase: str,
     anchor: str,
@@ -259,13 +268,38 @@ def test_few_days_ago_needs_no_anchor(phrase: str) -> None:
 # --- vocabulary -------------------------------------------------------------------------------
 
 MONTH_NAMES = [
-    ("يناير", 1), ("فبراير", 2), ("مارس", 3), ("ابريل", 4), ("أبريل", 4), ("مايو", 5),
-    ("يونيو", 6), ("يونيه", 6), ("يوليو", 7), ("يوليه", 7), ("اغسطس", 8), ("أغسطس", 8),
-    ("سبتمبر", 9), ("اكتوبر", 10), ("أكتوبر", 10), ("نوفمبر", 11), ("ديسمبر", 12),
-    ("كانون الثاني", 1), ("شباط", 2), ("آذار", 3), ("آاذار", 3), ("نيسان", 4), ("أيار", 5),
-    ("آيار", 5), ("حزيران", 6), ("تموز", 7), ("آب", 8), ("أيلول", 9), ("تشرين الأول", 10),
-    ("تشرين الثاني", 11), ("كانون الأول", 12),
-]  # fmt: skip
+    ("يناير", 1),
+    ("فبراير", 2),
+    ("مارس", 3),
+    ("ابريل", 4),
+    ("أبريل", 4),
+    ("مايو", 5),
+    ("يونيو", 6),
+    ("يونيه", 6),
+    ("يوليو", 7),
+    ("يوليه", 7),
+    ("اغسطس", 8),
+    ("أغسطس", 8),
+    ("سبتمبر", 9),
+    ("اكتوبر", 10),
+    ("أكتوبر", 10),
+    ("نوفمبر", 11),
+    ("ديسمبر", 12),
+    ("كانون الثاني", 1),
+    ("شباط", 2),
+    ("آذار", 3),
+    ("آاذار", 3),
+    ("نيسان", 4),
+    ("أيار", 5),
+    ("آيار", 5),
+    ("حزيران", 6),
+    ("تموز", 7),
+    ("آب", 8),
+    ("أيلول", 9),
+    ("تشرين الأول", 10),
+    ("تشرين الثاني", 11),
+    ("كانون الأول", 12),
+]
 
 
 @pytest.mark.parametrize(("name", "month"), MONTH_NAMES)
@@ -282,13 +316,38 @@ def test_month_pair_in_either_order(phrase: str) -> None:
 
 
 ORDINALS = [
-    "الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع",
-    "العاشر", "الحادي عشر", "الثاني عشر", "الثالث عشر", "الرابع عشر", "الخامس عشر",
-    "السادس عشر", "السابع عشر", "الثامن عشر", "التاسع عشر", "العشرين", "الحادي والعشرين",
-    "الثاني والعشرين", "الثالث والعشرين", "الرابع والعشرين", "الخامس والعشرين",
-    "السادس والعشرين", "السابع والعشرين", "الثامن والعشرين", "التاسع والعشرين", "الثلاثين",
+    "الأول",
+    "الثاني",
+    "الثالث",
+    "الرابع",
+    "الخامس",
+    "السادس",
+    "السابع",
+    "الثامن",
+    "التاسع",
+    "العاشر",
+    "الحادي عشر",
+    "الثاني عشر",
+    "الثالث عشر",
+    "الرابع عشر",
+    "الخامس عشر",
+    "السادس عشر",
+    "السابع عشر",
+    "الثامن عشر",
+    "التاسع عشر",
+    "العشرين",
+    "الحادي والعشرين",
+    "الثاني والعشرين",
+    "الثالث والعشرين",
+    "الرابع والعشرين",
+    "الخامس والعشرين",
+    "السادس والعشرين",
+    "السابع والعشرين",
+    "الثامن والعشرين",
+    "التاسع والعشرين",
+    "الثلاثين",
     "الحادي والثلاثين",
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("word", "day"), [(w, n) for n, w in enumerate(ORDINALS, start=1)])
@@ -323,8 +382,9 @@ def test_year_forms(phrase: str) -> None:
     assert parse_time_phrase(phrase).period == Period(2013)
 
 
-@pytest.mark.parametrize(("phrase", "latest"), [("عام 2017", "2017-05-21"),
-                                                ("في مايو/أيار 2017", "2017-05-21")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("phrase", "latest"), [("عام 2017", "2017-05-21"), ("في مايو/أيار 2017", "2017-05-21")]
+)
 def test_latest_bound_is_capped_at_publication(phrase: str, latest: str) -> None:
     assert resolve(phrase).latest == d(latest)
 
@@ -349,9 +409,15 @@ def test_disagreeing_month_pair_raises(phrase: str) -> None:
 
 @pytest.mark.parametrize(
     "phrase",
-    ["في اليوم التالي", "وبعد شهر", "في الشهر التالي", "بحلول يونيو/حزيران", "وبعد ذلك",
-     "في الوقت نفسه"],
-)  # fmt: skip
+    [
+        "في اليوم التالي",
+        "وبعد شهر",
+        "في الشهر التالي",
+        "بحلول يونيو/حزيران",
+        "وبعد ذلك",
+        "في الوقت نفسه",
+    ],
+)
 def test_relative_phrase_without_anchor_raises(phrase: str) -> None:
     with pytest.raises(TemporalError, match="needs an anchor"):
         resolve(phrase)

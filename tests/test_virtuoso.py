@@ -26,8 +26,10 @@ from homs_kg.server.stores.remote_answers import StoreRefused, read_answer
 from .conftest import BASE, LiveServer
 from .virtuoso import PASSWORD, Limits, VirtuosoServer, binary
 
-pytestmark = pytest.mark.skipif(binary() is None, reason="virtuoso-t is not installed "
-                                "(apt-get install virtuoso-opensource; .ci/run does)")  # fmt: skip
+pytestmark = pytest.mark.skipif(
+    binary() is None,
+    reason="virtuoso-t is not installed (apt-get install virtuoso-opensource; .ci/run does)",
+)
 
 # Measured on Virtuoso 7.2 (Debian), each a difference of the engine from SPARQL 1.1:
 ENGINE_BUGS = {
@@ -39,9 +41,11 @@ ENGINE_BUGS = {
 }
 LOCAL_QUERIES = [
     pytest.param(q, marks=pytest.mark.xfail(reason=ENGINE_BUGS[q.name], strict=False))
-    if q.name in ENGINE_BUGS else q
-    for q in load_catalogue() if "SERVICE" not in q.text
-]  # fmt: skip
+    if q.name in ENGINE_BUGS
+    else q
+    for q in load_catalogue()
+    if "SERVICE" not in q.text
+]
 JSON_RESULTS = {"Accept": "application/sparql-results+json"}
 
 
@@ -68,8 +72,10 @@ def loaded(virtuoso: VirtuosoServer, article_corpus: Path) -> VirtuosoServer:
     started = time.monotonic()
     output = build_into(virtuoso, str(article_corpus))
     seconds = time.monotonic() - started
-    print(f"Virtuoso started in {virtuoso.start_seconds:.1f} s; build --store: {seconds:.1f} s; "
-          f"{output.splitlines()[-1]}")  # fmt: skip
+    print(
+        f"Virtuoso started in {virtuoso.start_seconds:.1f} s; build --store: {seconds:.1f} s; "
+        f"{output.splitlines()[-1]}"
+    )
     return virtuoso
 
 
@@ -81,8 +87,9 @@ def served(loaded: VirtuosoServer, data_dir: Path) -> Iterator[LiveServer]:
 
 
 def bindings(server: LiveServer, query: str) -> list[dict]:
-    response = requests.post(f"{server.url}/sparql", data={"query": query}, timeout=60,
-                             headers=JSON_RESULTS)  # fmt: skip
+    response = requests.post(
+        f"{server.url}/sparql", data={"query": query}, timeout=60, headers=JSON_RESULTS
+    )
     assert response.status_code == 200, response.text
     return response.json()["results"]["bindings"]
 
@@ -92,16 +99,22 @@ def test_build_loads_the_graph_with_digest_authentication(loaded: VirtuosoServer
     refused = requests.put(loaded.gsp_url, params={"graph": "urn:x"}, data=b"", timeout=10)
     assert refused.status_code == 401
     assert "digest" in refused.headers["WWW-Authenticate"].lower()
-    query = (f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-             f'FILTER(STRSTARTS(STR(?g), "{BASE}graph/build/")) }}')  # fmt: skip
-    answer = requests.get(loaded.query_url, params={"query": query}, headers=JSON_RESULTS,
-                          timeout=30)  # fmt: skip
+    query = (
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+        f'FILTER(STRSTARTS(STR(?g), "{BASE}graph/build/")) }}'
+    )
+    answer = requests.get(
+        loaded.query_url, params={"query": query}, headers=JSON_RESULTS, timeout=30
+    )
     assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) > 6000
 
 
 def test_a_build_without_credentials_is_one_clear_line(loaded: VirtuosoServer) -> None:
-    result = CliRunner().invoke(main, ["build", "--store", loaded.query_url, "--store-gsp",
-                                       loaded.gsp_url], env={"HOMS_KG_STORE_USER": ""})  # fmt: skip
+    result = CliRunner().invoke(
+        main,
+        ["build", "--store", loaded.query_url, "--store-gsp", loaded.gsp_url],
+        env={"HOMS_KG_STORE_USER": ""},
+    )
     assert result.exit_code == 1
     assert "HOMS_KG_STORE_USER and HOMS_KG_STORE_PASSWORD" in result.output
     assert "Traceback" not in result.output
@@ -146,16 +159,21 @@ def test_a_resource_document(served: LiveServer) -> None:
 
 
 def test_search(served: LiveServer) -> None:
-    response = requests.get(f"{served.url}/search", params={"q": "الاتاسي"},
-                            headers={"Accept": "application/json"}, timeout=30)  # fmt: skip
+    response = requests.get(
+        f"{served.url}/search",
+        params={"q": "الاتاسي"},
+        headers={"Accept": "application/json"},
+        timeout=30,
+    )
     assert response.status_code == 200, response.text
     assert response.json()["results"]
 
 
 def test_reconciliation(served: LiveServer) -> None:
     batch = {"q0": {"query": "Homs"}}
-    response = requests.post(f"{served.url}/reconcile", data={"queries": json.dumps(batch)},
-                             timeout=30)  # fmt: skip
+    response = requests.post(
+        f"{served.url}/reconcile", data={"queries": json.dumps(batch)}, timeout=30
+    )
     assert response.status_code == 200, response.text
     assert response.json()["q0"]["result"][0]["id"].endswith("homs")
 
@@ -185,8 +203,7 @@ def test_a_sparql_query_post_hangs_so_a_form_post_is_sent(loaded: VirtuosoServer
             timeout=2,
             headers={"Content-Type": "application/sparql-query", **JSON_RESULTS},
         )
-    form = requests.post(loaded.query_url, data={"query": query}, headers=JSON_RESULTS,
-                         timeout=10)  # fmt: skip
+    form = requests.post(loaded.query_url, data={"query": query}, headers=JSON_RESULTS, timeout=10)
     assert form.status_code == 200
 
 
@@ -195,11 +212,15 @@ def test_typed_values_and_booleans_read_as_the_embedded_store_gives_them(
 ) -> None:
     approximate = f"<{BASE}ontology/approximateTime>"
     query = f"SELECT ?a WHERE {{ GRAPH ?g {{ ?e {approximate} ?a }} }} LIMIT 1"
-    raw = requests.post(loaded.query_url, headers=JSON_RESULTS, timeout=10,
-                        data={"query": query}).json()  # fmt: skip
+    raw = requests.post(
+        loaded.query_url, headers=JSON_RESULTS, timeout=10, data={"query": query}
+    ).json()
     (cell,) = [row["a"] for row in raw["results"]["bindings"]]
-    assert cell == {"type": "typed-literal", "value": "1",
-                    "datatype": "http://www.w3.org/2001/XMLSchema#boolean"}  # fmt: skip
+    assert cell == {
+        "type": "typed-literal",
+        "value": "1",
+        "datatype": "http://www.w3.org/2001/XMLSchema#boolean",
+    }
     rows = same_rows(served, live_server, f"SELECT ?e ?a WHERE {{ ?e {approximate} ?a }}")
     assert {row["a"]["value"] for row in rows} <= {"true", "false"}
     # xsd:nonNegativeInteger, which Oxigraph stores as xsd:integer
@@ -226,8 +247,9 @@ def test_the_default_graph_holds_no_system_graph(
     """Without default-graph-uri Virtuoso's default graph holds its own system graphs; the
     remote store always names the dataset (SPARQL 1.1 Protocol section 2.1.4)."""
     system = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    alone = requests.get(loaded.query_url, params={"query": system}, headers=JSON_RESULTS,
-                         timeout=30).json()["results"]["bindings"][0]["n"]["value"]  # fmt: skip
+    alone = requests.get(
+        loaded.query_url, params={"query": system}, headers=JSON_RESULTS, timeout=30
+    ).json()["results"]["bindings"][0]["n"]["value"]
     (row,) = same_rows(served, live_server, system)
     assert int(alone) > int(row["n"]["value"])
     same_rows(served, live_server, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -243,8 +265,12 @@ def test_from_and_default_graph_uri_are_not_combined(
     same_rows(served, live_server, query)
     answers = []
     for server in (served, live_server):
-        response = requests.get(f"{server.url}/sparql", headers=JSON_RESULTS, timeout=30,
-                                params={"query": query, "default-graph-uri": source})  # fmt: skip
+        response = requests.get(
+            f"{server.url}/sparql",
+            headers=JSON_RESULTS,
+            timeout=30,
+            params={"query": query, "default-graph-uri": source},
+        )
         assert response.status_code == 200, response.text
         answers.append(response.json()["results"]["bindings"])
     assert answers[0] == answers[1]
@@ -252,8 +278,9 @@ def test_from_and_default_graph_uri_are_not_combined(
 
 
 @pytest.fixture(scope="module")
-def limited(tmp_path_factory: pytest.TempPathFactory, article_corpus: Path,
-            data_dir: Path) -> Iterator[LiveServer]:  # fmt: skip
+def limited(
+    tmp_path_factory: pytest.TempPathFactory, article_corpus: Path, data_dir: Path
+) -> Iterator[LiveServer]:
     """A Virtuoso that cuts answers at 100 rows and stops queries after 1 s, served with a
     row limit of 1000."""
     store = VirtuosoServer(tmp_path_factory.mktemp("virtuoso-limited"), Limits(100, 1))
@@ -269,19 +296,28 @@ def limited(tmp_path_factory: pytest.TempPathFactory, article_corpus: Path,
 def test_an_answer_cut_by_result_set_max_rows_is_refused(limited: LiveServer) -> None:
     """Virtuoso answers 200 with the first ResultSetMaxRows rows, only X-SPARQL-MaxRows saying
     so: passed on, it would look complete."""
-    response = requests.get(f"{limited.url}/sparql", headers=JSON_RESULTS, timeout=30,
-                            params={"query": "SELECT * WHERE { ?s ?p ?o }"})  # fmt: skip
+    response = requests.get(
+        f"{limited.url}/sparql",
+        headers=JSON_RESULTS,
+        timeout=30,
+        params={"query": "SELECT * WHERE { ?s ?p ?o }"},
+    )
     assert response.status_code == 502
     assert "ResultSetMaxRows" in response.text
-    whole = requests.get(f"{limited.url}/sparql", headers=JSON_RESULTS, timeout=30,
-                         params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 50"})  # fmt: skip
+    whole = requests.get(
+        f"{limited.url}/sparql",
+        headers=JSON_RESULTS,
+        timeout=30,
+        params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 50"},
+    )
     assert whole.status_code == 200 and len(whole.json()["results"]["bindings"]) == 50
 
 
 def test_a_query_stopped_by_the_store_is_refused_not_partial(limited: LiveServer) -> None:
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    response = requests.get(f"{limited.url}/sparql", headers=JSON_RESULTS, timeout=60,
-                            params={"query": query})  # fmt: skip
+    response = requests.get(
+        f"{limited.url}/sparql", headers=JSON_RESULTS, timeout=60, params={"query": query}
+    )
     assert response.status_code in (502, 504), response.text
     assert "time limit" in response.text
 
@@ -289,8 +325,9 @@ def test_a_query_stopped_by_the_store_is_refused_not_partial(limited: LiveServer
 def test_a_partial_anytime_answer_is_refused(loaded: VirtuosoServer) -> None:
     """Virtuoso's "anytime" answer: 200, the rows found so far, X-SQL-State: S1TAT."""
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    answer = requests.post(loaded.query_url, data={"query": query, "timeout": "500"},
-                           headers=JSON_RESULTS, timeout=60)  # fmt: skip
+    answer = requests.post(
+        loaded.query_url, data={"query": query, "timeout": "500"}, headers=JSON_RESULTS, timeout=60
+    )
     assert answer.status_code == 200 and answer.headers.get("X-SQL-State") == "S1TAT"
     with pytest.raises(StoreRefused) as refused:
         read_answer(answer, "SELECT", {})

@@ -24,8 +24,10 @@ from .load import BoundedLoad
 from .test_crash_safety import CORPORA, GENEROUS_LIMITS, SIGNATURE, Answer, ask
 from .virtuoso import VirtuosoServer, binary
 
-pytestmark = pytest.mark.skipif(binary() is None, reason="virtuoso-t is not installed "
-                                "(apt-get install virtuoso-opensource; .ci/run does)")  # fmt: skip
+pytestmark = pytest.mark.skipif(
+    binary() is None,
+    reason="virtuoso-t is not installed (apt-get install virtuoso-opensource; .ci/run does)",
+)
 
 REBUILDS = int(os.environ.get("HOMS_KG_VIRTUOSO_REBUILDS", "4"))
 CLIENTS = 6
@@ -33,20 +35,39 @@ CLIENTS = 6
 
 def build(store: VirtuosoServer, corpus: str) -> float:
     """``homs-kg build --store`` in a process of its own; its seconds."""
-    command = [sys.executable, "-m", "homs_kg.server.cli", "build", "--base-iri", BASE,
-               "--store", store.query_url, "--store-gsp", store.gsp_url]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "homs_kg.server.cli",
+        "build",
+        "--base-iri",
+        BASE,
+        "--store",
+        store.query_url,
+        "--store-gsp",
+        store.gsp_url,
+    ]
     for folder in CORPORA[corpus]:
         command += ["--corpus", folder]
     started = time.monotonic()
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **store.credentials})  # fmt: skip
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **store.credentials},
+    )
     assert done.returncode == 0, done.stderr
     return time.monotonic() - started
 
 
 def signature(server: LiveServer) -> tuple[int, ...]:
-    response = requests.get(f"{server.url}/sparql", params={"query": SIGNATURE}, timeout=60,
-                            headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+    response = requests.get(
+        f"{server.url}/sparql",
+        params={"query": SIGNATURE},
+        timeout=60,
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert response.status_code == 200, response.text
     (row,) = response.json()["results"]["bindings"]
     return tuple(int(row[name]["value"]) for name in ("events", "evidence", "quads"))
@@ -84,8 +105,10 @@ def test_a_rebuild_under_load_never_shows_a_mix_of_two_builds(
             time.sleep(2.5)  # answers of the last build alone
         finally:
             load.stop()
-        summary = (f"{load.summary()}; {REBUILDS} builds of {min(seconds):.1f}-"
-                   f"{max(seconds):.1f} s under load")  # fmt: skip
+        summary = (
+            f"{load.summary()}; {REBUILDS} builds of {min(seconds):.1f}-"
+            f"{max(seconds):.1f} s under load"
+        )
         print(summary)
         assert load.samples, summary
         failures = load.failures()
@@ -101,10 +124,16 @@ def test_a_rebuild_under_load_never_shows_a_mix_of_two_builds(
         late = [s.value[1] for s in load.samples if s.started > load.ended - 1.0]
         assert all(a.value in ((last[0],), last) for a in late), "the last build is served"
         assert "Traceback" not in server.log.read_text(errors="replace")
-        kept = requests.get(store.query_url, timeout=30, headers={"Accept": "text/csv"}, params={
-            "query": f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                     f'FILTER(STRSTARTS(STR(?g), "{BASE}graph/build/") '
-                     f'&& STRENDS(STR(?g), "Z")) }}'})  # fmt: skip
+        kept = requests.get(
+            store.query_url,
+            timeout=30,
+            headers={"Accept": "text/csv"},
+            params={
+                "query": f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                f'FILTER(STRSTARTS(STR(?g), "{BASE}graph/build/") '
+                f'&& STRENDS(STR(?g), "Z")) }}'
+            },
+        )
         assert kept.text.split()[-1] == "2", "the live build and the one before it are kept"
     finally:
         if server is not None:

@@ -43,8 +43,14 @@ def direct(query: str, *params: tuple[str, str]) -> Call:
 
 def send(server: LiveServer, call: Call) -> requests.Response:
     headers = {"Content-Type": call.content_type} if call.content_type else {}
-    return requests.request(call.method, f"{server.url}/sparql", params=list(call.params),
-                            data=call.body, headers=headers, timeout=30)  # fmt: skip
+    return requests.request(
+        call.method,
+        f"{server.url}/sparql",
+        params=list(call.params),
+        data=call.body,
+        headers=headers,
+        timeout=30,
+    )
 
 
 def boolean(response: requests.Response) -> bool:
@@ -140,9 +146,12 @@ def test_a_query_test_answers_true(live_server: LiveServer, name: str) -> None:
 
 def test_query_dataset_full(live_server: LiveServer) -> None:
     """A default graph and two named graphs: each row's graph is one of the named ones."""
-    call = direct("SELECT ?g ?x ?s { ?x ?y ?o  GRAPH ?g { ?s ?p ?o } } LIMIT 50",
-                  ("default-graph-uri", DATA3), ("named-graph-uri", DATA1),
-                  ("named-graph-uri", DATA2))  # fmt: skip
+    call = direct(
+        "SELECT ?g ?x ?s { ?x ?y ?o  GRAPH ?g { ?s ?p ?o } } LIMIT 50",
+        ("default-graph-uri", DATA3),
+        ("named-graph-uri", DATA1),
+        ("named-graph-uri", DATA2),
+    )
     response = send(live_server, call)
     assert response.status_code == 200
     rows = response.json()["results"]["bindings"]
@@ -151,23 +160,34 @@ def test_query_dataset_full(live_server: LiveServer) -> None:
 
 def test_the_protocol_dataset_overrides_the_querys_from(live_server: LiveServer) -> None:
     """query_multiple_dataset's point: FROM <data1> loses to default-graph-uri=<data2>."""
-    response = send(live_server, direct(f"ASK FROM <{DATA1}> {{ <{SOURCE}> ?p ?o }}",
-                                        ("default-graph-uri", DATA2)))  # fmt: skip
+    response = send(
+        live_server,
+        direct(f"ASK FROM <{DATA1}> {{ <{SOURCE}> ?p ?o }}", ("default-graph-uri", DATA2)),
+    )
     assert boolean(response) is False
 
 
 @pytest.mark.parametrize(
     ("name", "query", "offered"),
     [
-        ("query_content_type_select", "SELECT (1 AS ?value) {}",
-         (*RESULTS, "text/tab-separated-values", "text/csv")),
+        (
+            "query_content_type_select",
+            "SELECT (1 AS ?value) {}",
+            (*RESULTS, "text/tab-separated-values", "text/csv"),
+        ),
         ("query_content_type_ask", "ASK {}", RESULTS),
-        ("query_content_type_describe", "DESCRIBE <http://example.org/>",
-         ("application/rdf+xml", "application/rdf+json", "text/turtle")),
-        ("query_content_type_construct", "CONSTRUCT { <s> <p> 1 } WHERE {}",
-         ("application/rdf+xml", "application/rdf+json", "text/turtle")),
+        (
+            "query_content_type_describe",
+            "DESCRIBE <http://example.org/>",
+            ("application/rdf+xml", "application/rdf+json", "text/turtle"),
+        ),
+        (
+            "query_content_type_construct",
+            "CONSTRUCT { <s> <p> 1 } WHERE {}",
+            ("application/rdf+xml", "application/rdf+json", "text/turtle"),
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_query_gets_a_content_type_of_its_form(
     live_server: LiveServer, name: str, query: str, offered: tuple[str, ...]
 ) -> None:
@@ -177,9 +197,12 @@ def test_a_query_gets_a_content_type_of_its_form(
 
 
 def test_relative_iris_are_resolved_against_the_base_iri(live_server: LiveServer) -> None:
-    response = requests.post(f"{live_server.url}/sparql", data=b"CONSTRUCT { <s> <p> 1 } WHERE {}",
-                             timeout=30, headers={"Content-Type": SPARQL_QUERY,
-                                                  "Accept": "application/n-triples"})  # fmt: skip
+    response = requests.post(
+        f"{live_server.url}/sparql",
+        data=b"CONSTRUCT { <s> <p> 1 } WHERE {}",
+        timeout=30,
+        headers={"Content-Type": SPARQL_QUERY, "Accept": "application/n-triples"},
+    )
     assert response.text.strip() == (
         f'<{BASE}s> <{BASE}p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .'
     )

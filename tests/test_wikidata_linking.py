@@ -18,8 +18,9 @@ from .conftest import FIXTURES, OxigraphServer
 
 @pytest.fixture(scope="module")
 def decoys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server = OxigraphServer(tmp_path_factory.mktemp("linking-decoys"),
-                            FIXTURES / "wikidata" / "linking-decoys.ttl")  # fmt: skip
+    server = OxigraphServer(
+        tmp_path_factory.mktemp("linking-decoys"), FIXTURES / "wikidata" / "linking-decoys.ttl"
+    )
     yield server.query_url
     server.stop()
 
@@ -27,8 +28,16 @@ def decoys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def review(cli, built: BuildReport, data_dir: Path, decoys: str, tmp_path: Path) -> list[dict]:
     out = tmp_path / "review.tsv"
-    result = cli("link", "wikidata", "--out", str(out), "--data-dir", str(data_dir),
-                 "--service-map", f"{WIKIDATA}={decoys}")  # fmt: skip
+    result = cli(
+        "link",
+        "wikidata",
+        "--out",
+        str(out),
+        "--data-dir",
+        str(data_dir),
+        "--service-map",
+        f"{WIKIDATA}={decoys}",
+    )
     assert result.exit_code == 0, result.output
     with out.open(encoding="utf-8") as rows:
         return list(csv.DictReader(rows, delimiter="\t"))
@@ -91,23 +100,44 @@ def test_linked_entities_are_not_asked_for(review: list[dict]) -> None:
     }
 
 
-def test_nothing_is_written_into_the_graph(cli, built: BuildReport, data_dir: Path, decoys: str,
-                                           tmp_path: Path) -> None:  # fmt: skip
+def test_nothing_is_written_into_the_graph(
+    cli, built: BuildReport, data_dir: Path, decoys: str, tmp_path: Path
+) -> None:
     before = cli("stats", "--data-dir", str(data_dir)).output
-    cli("link", "wikidata", "--out", str(tmp_path / "r.tsv"), "--data-dir", str(data_dir),
-        "--service-map", f"{WIKIDATA}={decoys}")  # fmt: skip
+    cli(
+        "link",
+        "wikidata",
+        "--out",
+        str(tmp_path / "r.tsv"),
+        "--data-dir",
+        str(data_dir),
+        "--service-map",
+        f"{WIKIDATA}={decoys}",
+    )
     assert cli("stats", "--data-dir", str(data_dir)).output == before
 
 
-def test_the_endpoint_must_be_allowed(cli, built: BuildReport, data_dir: Path,
-                                      tmp_path: Path) -> None:  # fmt: skip
-    result = cli("link", "wikidata", "--out", str(tmp_path / "r.tsv"), "--data-dir",
-                 str(data_dir), "--service-allow", "https://example.org/sparql")  # fmt: skip
+def test_the_endpoint_must_be_allowed(
+    cli, built: BuildReport, data_dir: Path, tmp_path: Path
+) -> None:
+    result = cli(
+        "link",
+        "wikidata",
+        "--out",
+        str(tmp_path / "r.tsv"),
+        "--data-dir",
+        str(data_dir),
+        "--service-allow",
+        "https://example.org/sparql",
+    )
     assert result.exit_code == 1
     assert result.output.startswith(f"error: SERVICE <{WIKIDATA}> is not allowed")
 
 
 def test_spellings_vary_hamza_alef_and_final_letters() -> None:
     assert spellings("نور الدين الاتاسي")[:4] == [
-        "نور الدين الاتاسي", "نور الدين الاتاسى", "نور الدين الأتاسي", "نور الدين الأتاسى",
-    ]  # fmt: skip
+        "نور الدين الاتاسي",
+        "نور الدين الاتاسى",
+        "نور الدين الأتاسي",
+        "نور الدين الأتاسى",
+    ]

@@ -60,8 +60,11 @@ def calls(standin: LimitProxy) -> Iterator[list]:
 def linked_items(built: BuildReport) -> set[str]:
     """The Wikidata items the graph links to."""
     prefix = "http://www.wikidata.org/entity/"
-    return {q.object.value[len(prefix):] for q in built.dataset.quads
-            if q.object.value.startswith(prefix)}  # fmt: skip
+    return {
+        q.object.value[len(prefix) :]
+        for q in built.dataset.quads
+        if q.object.value.startswith(prefix)
+    }
 
 
 def rows(response: requests.Response) -> list[dict[str, str]]:
@@ -144,8 +147,12 @@ def test_an_answer_given_during_an_outage_is_not_kept(
     assert during.headers["Cache-Control"] == "no-store"
     standin.down = False
     after = ask(server, SILENT_COORDINATES)
-    assert rows(after) == [{"item": "http://www.wikidata.org/entity/Q131301",
-                            "coordinates": "Point(36.70944 34.73083)"}]  # fmt: skip
+    assert rows(after) == [
+        {
+            "item": "http://www.wikidata.org/entity/Q131301",
+            "coordinates": "Point(36.70944 34.73083)",
+        }
+    ]
 
 
 def test_a_federated_answer_is_fresh_for_a_while_without_a_validator(server: LiveServer) -> None:
@@ -157,9 +164,17 @@ def test_a_federated_answer_is_fresh_for_a_while_without_a_validator(server: Liv
 def test_the_command_line_answers_through_the_standin(
     cli, built: BuildReport, data_dir: Path, standin: LimitProxy, calls: list
 ) -> None:
-    result = cli("query", "--name", "wikidata-coordinates", "--format", "csv",
-                 "--data-dir", str(data_dir), "--service-map",
-                 f"{WIKIDATA}={standin.url}")  # fmt: skip
+    result = cli(
+        "query",
+        "--name",
+        "wikidata-coordinates",
+        "--format",
+        "csv",
+        "--data-dir",
+        str(data_dir),
+        "--service-map",
+        f"{WIKIDATA}={standin.url}",
+    )
     assert result.exit_code == 0, result.output
     assert "Homs,حمص,http://www.wikidata.org/entity/Q131301" in result.output
     assert all(call.answer_bytes <= LARGEST_ANSWER for call in calls)

@@ -113,8 +113,18 @@ def test_the_cpu_cost_of_a_maximal_batch(live_server: LiveServer, shape: str, qu
     """The HTTP process's CPU per batch of the most allowed queries, types and candidates: the
     longest query text, or the one letter found in nearly every Arabic label (printed, not
     asserted: it depends on the machine)."""
-    types = ["Place", "Person", "Event", "Organisation", "City", "Neighbourhood", "Massacre",
-             "PopulationGroup", "Situation", "Unicorn"][:MAX_TYPES]  # fmt: skip
+    types = [
+        "Place",
+        "Person",
+        "Event",
+        "Organisation",
+        "City",
+        "Neighbourhood",
+        "Massacre",
+        "PopulationGroup",
+        "Situation",
+        "Unicorn",
+    ][:MAX_TYPES]
     batch = {f"q{i}": {"query": query, "type": types, "limit": 100} for i in range(BATCH_SIZE)}
     assert post_batch(live_server, batch).status_code == 200  # the label index is built
     rounds, before = 50, cpu_seconds(live_server.process.pid)
@@ -125,8 +135,10 @@ def test_the_cpu_cost_of_a_maximal_batch(live_server: LiveServer, shape: str, qu
     assert set(results) == set(batch)
     candidates = sum(len(answer["result"]) for answer in results.values())
     size = len(json.dumps(batch, ensure_ascii=False).encode())
-    print(f"\n{shape} batch ({BATCH_SIZE} queries, {size} bytes, {candidates} candidates): "
-          f"{spent * 1000:.1f} ms of the HTTP process's CPU per batch")  # fmt: skip
+    print(
+        f"\n{shape} batch ({BATCH_SIZE} queries, {size} bytes, {candidates} candidates): "
+        f"{spent * 1000:.1f} ms of the HTTP process's CPU per batch"
+    )
 
 
 # --- the per-client limit --------------------------------------------------------------------
@@ -153,8 +165,9 @@ class HeldStore:
             self.release.wait(TIMEOUT)
         results = self.store.query(job.query, use_default_graph_as_union=True)
         body = results.serialize(format=QueryResultsFormat.JSON)
-        return QueryReply(200, media_type="application/sparql-results+json", body=body,
-                          build_id=self.build_id)  # fmt: skip
+        return QueryReply(
+            200, media_type="application/sparql-results+json", body=body, build_id=self.build_id
+        )
 
     def dump_path(self, name: str) -> None:
         return None

@@ -97,14 +97,25 @@ class VirtuosoServer:
         (folder / "db").mkdir(parents=True)
         (folder / "www").mkdir()
         self.ini = folder / "virtuoso.ini"
-        self.ini.write_text(INI.format(db=folder / "db", folder=folder, isql_port=self.isql_port,
-                                       http_port=self.http_port, max_rows=limits.max_rows,
-                                       seconds=limits.seconds))  # fmt: skip
+        self.ini.write_text(
+            INI.format(
+                db=folder / "db",
+                folder=folder,
+                isql_port=self.isql_port,
+                http_port=self.http_port,
+                max_rows=limits.max_rows,
+                seconds=limits.seconds,
+            )
+        )
         self.log = folder / "virtuoso.out"
         started = time.monotonic()
-        self.process = start([binary() or BINARY, "-f", "-c", str(self.ini)], self.log,
-                             cwd=folder, start_new_session=True,
-                             preexec_fn=die_with_parent)  # fmt: skip
+        self.process = start(
+            [binary() or BINARY, "-f", "-c", str(self.ini)],
+            self.log,
+            cwd=folder,
+            start_new_session=True,
+            preexec_fn=die_with_parent,
+        )
         try:
             wait_until(self.process, self.answers, seconds=120, log=self.log)
         except RuntimeError:

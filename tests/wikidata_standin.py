@@ -105,8 +105,11 @@ class LimitProxy:
         return self.reply(handler, query, status, content, media)
 
     def forward(self, body: bytes, accept: str) -> tuple[int, bytes, str]:
-        request = urllib.request.Request(self.upstream, data=body, headers={
-            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})  # fmt: skip
+        request = urllib.request.Request(
+            self.upstream,
+            data=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
         started = time.monotonic()
         try:
             with urllib.request.urlopen(request, timeout=self.max_seconds) as answer:
@@ -120,8 +123,14 @@ class LimitProxy:
             return 500, b"java.util.concurrent.TimeoutException\n", "text/plain"
         return 200, content, media
 
-    def reply(self, handler: http.server.BaseHTTPRequestHandler, query: str, status: int,
-              content: bytes, media: str) -> None:  # fmt: skip
+    def reply(
+        self,
+        handler: http.server.BaseHTTPRequestHandler,
+        query: str,
+        status: int,
+        content: bytes,
+        media: str,
+    ) -> None:
         self.calls.append(Call(query, status, len(content)))
         handler.send_response(status)
         handler.send_header("Content-Type", media)

@@ -51,8 +51,14 @@ def read_query(path: Path, base_iri: str = DEFAULT_BASE_IRI) -> CatalogueQuery:
     if base_iri != DEFAULT_BASE_IRI:
         text = text.replace(DEFAULT_BASE_IRI, base_iri)
     header = read_header(text)
-    return CatalogueQuery(path.stem, header.get("title", path.stem), header.get("title@ar", ""),
-                          header.get("question", ""), header.get("shows", ""), text)  # fmt: skip
+    return CatalogueQuery(
+        path.stem,
+        header.get("title", path.stem),
+        header.get("title@ar", ""),
+        header.get("question", ""),
+        header.get("shows", ""),
+        text,
+    )
 
 
 def load_catalogue(

@@ -58,9 +58,18 @@ def query_list() -> Response:
     queries = load_catalogue(config_base())
     chosen = negotiate_media(request.headers.get("Accept"), LIST_TYPES)
     if request.args.get("format") == "json" or chosen == "application/json":
-        body = [{"name": q.name, "title": q.title, "title_ar": q.title_ar, "question": q.question,
-                 "shows": q.shows, "results": url_for(".query_results", name=q.name),
-                 "query": q.text} for q in queries]  # fmt: skip
+        body = [
+            {
+                "name": q.name,
+                "title": q.title,
+                "title_ar": q.title_ar,
+                "question": q.question,
+                "shows": q.shows,
+                "results": url_for(".query_results", name=q.name),
+                "query": q.text,
+            }
+            for q in queries
+        ]
         return jsonify(queries=body)
     if chosen is None:
         raise NotAcceptable("the catalogue is offered as text/html or application/json")
@@ -98,7 +107,8 @@ def query_results(name: str) -> Response:
         raise NotFound(f"no catalogue query named {name!r}")
     wanted = request.args.get("format")
     chosen = {"json": RESULT_TYPES[1], "csv": RESULT_TYPES[2], "html": RESULT_TYPES[0]}.get(
-        wanted or "", negotiate_media(request.headers.get("Accept"), RESULT_TYPES))  # fmt: skip
+        wanted or "", negotiate_media(request.headers.get("Accept"), RESULT_TYPES)
+    )
     if chosen is None:
         raise NotAcceptable("results are offered as " + ", ".join(RESULT_TYPES))
     if chosen != "text/html":
@@ -107,8 +117,11 @@ def query_results(name: str) -> Response:
         response.headers["Vary"] = "Accept"
         return response
     rows, variables = table(query)
-    return Response(render_template("query_results.html", query=query, rows=rows,
-                                    variables=variables, ui_link=ui_link))  # fmt: skip
+    return Response(
+        render_template(
+            "query_results.html", query=query, rows=rows, variables=variables, ui_link=ui_link
+        )
+    )
 
 
 def table(query: CatalogueQuery) -> tuple[list[dict[str, dict]], list[str]]:

@@ -141,9 +141,13 @@ def evaluate(store: Store, job: QueryJob, setting: Evaluation) -> QueryReply:
         refuse_deep_nesting(job.query)  # before the engine's parser, which would overflow its stack
         options = {**dataset, "base_iri": setting.base_iri}  # relative IRIs: resolved against it
         resolution = resolve_services(
-            job.query, setting.policy, lambda text: solutions(store.query(text, **options)),
-            setting.call, setting.deadline, setting.base_iri,
-        )  # fmt: skip
+            job.query,
+            setting.policy,
+            lambda text: solutions(store.query(text, **options)),
+            setting.call,
+            setting.deadline,
+            setting.base_iri,
+        )
         results = store.query(with_total_order(resolution.text), **options)
         reply = spool_results(results, job, setting.spool_path, job.max_rows or setting.max_rows)
     except TooDeep as error:
@@ -162,11 +166,18 @@ def evaluate(store: Store, job: QueryJob, setting: Evaluation) -> QueryReply:
         raise
     except OSError as error:
         if NETWORK_REFUSED.search(str(error)):
-            return QueryReply(400, "the query tries to reach the network outside SERVICE clauses "
-                              "this service can read; refused")  # fmt: skip
+            return QueryReply(
+                400,
+                "the query tries to reach the network outside SERVICE clauses "
+                "this service can read; refused",
+            )
         return QueryReply(502, f"query evaluation failed: {error}")
-    return replace(reply, federated=resolution.federated, service_failed=resolution.failed,
-                   volatile=resolution.volatile)  # fmt: skip
+    return replace(
+        reply,
+        federated=resolution.federated,
+        service_failed=resolution.failed,
+        volatile=resolution.volatile,
+    )
 
 
 def spool_results(

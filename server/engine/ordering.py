@@ -24,8 +24,20 @@ import re
 from homs_kg.server.engine.syntax import QuerySyntaxError, Token, tokenize
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-TEMPORAL = ("dateTime", "dateTimeStamp", "date", "time", "gYear", "gYearMonth", "gMonth",
-            "gMonthDay", "gDay", "duration", "dayTimeDuration", "yearMonthDuration")  # fmt: skip
+TEMPORAL = (
+    "dateTime",
+    "dateTimeStamp",
+    "date",
+    "time",
+    "gYear",
+    "gYearMonth",
+    "gMonth",
+    "gMonthDay",
+    "gDay",
+    "duration",
+    "dayTimeDuration",
+    "yearMonthDuration",
+)
 TEMPORAL_IRIS = ", ".join(f"<{XSD}{name}>" for name in TEMPORAL)
 TIMEZONE = "(Z|[+-][0-9][0-9]:[0-9][0-9])$"
 MAY_ORDER = re.compile(r"order", re.IGNORECASE)
@@ -92,8 +104,10 @@ def keyed_conditions(tokens: list[Token], index: int) -> list[tuple[int, int, st
 
 def is_bracketed_variable(tokens: list[Token], index: int) -> bool:
     return [t.kind if t.kind == "var" else t.text for t in tokens[index : index + 3]] == [
-        "(", "var", ")",
-    ]  # fmt: skip
+        "(",
+        "var",
+        ")",
+    ]
 
 
 def is_call(tokens: list[Token], index: int) -> bool:

@@ -221,8 +221,9 @@ def compacted_json_ld(triples: list[Terms], prefixes: dict[str, str]) -> bytes:
     compactor = Compactor(prefixes)
     nodes = node_objects(triples, compactor)
     while compactor.confused:
-        compactor = Compactor({n: i for n, i in compactor.prefixes.items()
-                               if n not in compactor.confused})  # fmt: skip
+        compactor = Compactor(
+            {n: i for n, i in compactor.prefixes.items() if n not in compactor.confused}
+        )
         nodes = node_objects(triples, compactor)
     if len(nodes) <= 1:  # compactArrays: a lone node object is the document itself
         document = {"@context": compactor.prefixes, **(nodes[0] if nodes else {})}

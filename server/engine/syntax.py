@@ -51,8 +51,9 @@ LEXEMES = [
     ("word", r"[A-Za-z_][A-Za-z0-9_]*"),
     ("punct", r"\^\^|&&|\|\||!=|<=|>=|[{}()\[\].,;|/^*+?!=<>-]"),
 ]
-LEXER = re.compile("|".join(f"(?P<{kind}{i}>{pattern})" for i, (kind, pattern) in
-                            enumerate(LEXEMES)))  # fmt: skip
+LEXER = re.compile(
+    "|".join(f"(?P<{kind}{i}>{pattern})" for i, (kind, pattern) in enumerate(LEXEMES))
+)
 IRIREF = re.compile(r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>")
 UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -387,8 +388,17 @@ class QueryReader:
         if (extra := self.peek()) is not None:
             raise QuerySyntaxError(f"unexpected {extra.text!r} after the query")
         self.check_every_service_read()
-        return Query(self.text, self.tokens, self.prefixes, self.base, prologue_end, form,
-                     dataset, where, self.services)  # fmt: skip
+        return Query(
+            self.text,
+            self.tokens,
+            self.prefixes,
+            self.base,
+            prologue_end,
+            form,
+            dataset,
+            where,
+            self.services,
+        )
 
     def read_prologue(self) -> int:
         end = 0

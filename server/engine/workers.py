@@ -102,8 +102,9 @@ class ServiceCalls:
     requests: list[ServiceRequest]
 
 
-def worker_main(connection: Connection, data_dir: str, max_rows: int,
-                policy: ServicePolicy) -> None:  # fmt: skip
+def worker_main(
+    connection: Connection, data_dir: str, max_rows: int, policy: ServicePolicy
+) -> None:
     """A worker's loop: reopen the store when a new build was swapped in, then evaluate."""
     try:
         forbid_network()
@@ -121,10 +122,13 @@ def worker_main(connection: Connection, data_dir: str, max_rows: int,
             store, opened = Store.read_only(str(live)), live
         info = store_info(opened) if opened else None
         setting = Evaluation(
-            policy, relay_through(connection), assignment.deadline,
-            (info.metadata.get("base_iri") if info else None) or "urn:homs-kg:", max_rows,
+            policy,
+            relay_through(connection),
+            assignment.deadline,
+            (info.metadata.get("base_iri") if info else None) or "urn:homs-kg:",
+            max_rows,
             assignment.spool_path,
-        )  # fmt: skip
+        )
         try:
             reply = evaluate(store, assignment.job, setting)
         except Exception as error:
@@ -193,8 +197,14 @@ class WorkerPool:
     or if the results waiting to be sent pass the spool's limit.
     """
 
-    def __init__(self, data_dir: Path, size: int, limits: Limits, policy: ServicePolicy,
-                 long_slots: LongSlots | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        data_dir: Path,
+        size: int,
+        limits: Limits,
+        policy: ServicePolicy,
+        long_slots: LongSlots | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.policy = policy
         self.limits = limits

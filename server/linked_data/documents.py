@@ -19,10 +19,17 @@ from homs_kg.server.engine.results import DocumentShape, Term
 from homs_kg.server.stores.interface import INTERNAL_MAX_ROWS, SparqlStore, select_rows
 
 NEIGHBOUR_FACTS = (
-    "rdfs:label", "rdf:type", "skos:altLabel", "hkg:date", "hkg:datePhrase", "hkg:timeQualifier",
-    "hkg:timeMode", "sem:hasEarliestBeginTimeStamp", "sem:hasLatestBeginTimeStamp",
+    "rdfs:label",
+    "rdf:type",
+    "skos:altLabel",
+    "hkg:date",
+    "hkg:datePhrase",
+    "hkg:timeQualifier",
+    "hkg:timeMode",
+    "sem:hasEarliestBeginTimeStamp",
+    "sem:hasLatestBeginTimeStamp",
     "hkg:approximateTime",
-)  # fmt: skip
+)
 
 
 def prologue(iris: MintedIris) -> str:
@@ -79,8 +86,12 @@ def shape(iris: MintedIris, resource: str = "") -> DocumentShape:
 
 
 def document_job(iri: str, iris: MintedIris, rdf_format: RdfFormat) -> QueryJob:
-    return QueryJob(describe_query(iri, iris), format=rdf_format.media_type,
-                    max_rows=INTERNAL_MAX_ROWS, document=shape(iris, iri))  # fmt: skip
+    return QueryJob(
+        describe_query(iri, iris),
+        format=rdf_format.media_type,
+        max_rows=INTERNAL_MAX_ROWS,
+        document=shape(iris, iri),
+    )
 
 
 def document_triples(store: SparqlStore, iri: str, iris: MintedIris) -> list[Triple]:

@@ -14,8 +14,12 @@ from homs_kg.server.stores.interface import select_rows
 from homs_kg.server.web.context import current_iris, current_store
 
 THINGS = ("resource", "ontology", "source", "evidence", "graph")
-DOCUMENTS = {"ttl": RdfFormat.TURTLE, "jsonld": RdfFormat.JSON_LD, "nt": RdfFormat.N_TRIPLES,
-             "rdf": RdfFormat.RDF_XML}  # fmt: skip
+DOCUMENTS = {
+    "ttl": RdfFormat.TURTLE,
+    "jsonld": RdfFormat.JSON_LD,
+    "nt": RdfFormat.N_TRIPLES,
+    "rdf": RdfFormat.RDF_XML,
+}
 # A document also answers for a format that reads it as it is: N3 and TriG are supersets of
 # Turtle, N-Quads of N-Triples (rdflib's parse(iri, format="n3") asks for text/n3).
 DOCUMENT_ALIASES = {

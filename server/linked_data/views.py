@@ -122,8 +122,11 @@ def data(document: str) -> Response:
             raise NotAcceptable("RDF documents are Turtle, JSON-LD, N-Triples or RDF/XML")
         rdf_format = next(fmt for fmt in DOCUMENTS.values() if fmt.media_type == chosen)
     require(path)
-    job = graph_job(path, rdf_format) if is_graph(path) else document_job(
-        iri_of(path), current_iris(), rdf_format)  # fmt: skip
+    job = (
+        graph_job(path, rdf_format)
+        if is_graph(path)
+        else document_job(iri_of(path), current_iris(), rdf_format)
+    )
     etag = result_etag(job)  # the build, the query, the format and the document's shape
     if not_modified(etag):  # RFC 9110 §13.2.2, decided before the document is built
         response = cached(Response(status=304), etag)
@@ -144,5 +147,9 @@ def ext_of(rdf_format: RdfFormat) -> str:
 def graph_job(path: str, rdf_format: RdfFormat) -> QueryJob:
     """A named graph's document is its content (as the Graph Store Protocol would give it)."""
     query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri_of(path)}> {{ ?s ?p ?o }} }}"
-    return QueryJob(query, format=rdf_format.media_type, max_rows=INTERNAL_MAX_ROWS,
-                    document=shape(current_iris()))  # fmt: skip
+    return QueryJob(
+        query,
+        format=rdf_format.media_type,
+        max_rows=INTERNAL_MAX_ROWS,
+        document=shape(current_iris()),
+    )

@@ -32,29 +32,53 @@ from homs_kg.server.web.language import ui_language
 
 NAMESPACES = {**PREFIXES, "sh": SH.iri, "wdt": WDT.iri}
 # Other vocabularies' terms are shown as CURIEs (prefix: NAMESPACES) and named by vocabulary.
-VOCABULARIES = {"schema": "schema.org", "sem": "SEM", "wd": "Wikidata", "wdt": "Wikidata",
-                "oa": "Web Annotation", "prov": "PROV-O", "skos": "SKOS", "sh": "SHACL",
-                "rdf": "RDF", "rdfs": "RDF Schema", "owl": "OWL", "xsd": "XML Schema",
-                "dcterms": "DCMI Metadata Terms"}  # fmt: skip
+VOCABULARIES = {
+    "schema": "schema.org",
+    "sem": "SEM",
+    "wd": "Wikidata",
+    "wdt": "Wikidata",
+    "oa": "Web Annotation",
+    "prov": "PROV-O",
+    "skos": "SKOS",
+    "sh": "SHACL",
+    "rdf": "RDF",
+    "rdfs": "RDF Schema",
+    "owl": "OWL",
+    "xsd": "XML Schema",
+    "dcterms": "DCMI Metadata Terms",
+}
 # What a term is, by its rdf:type (the first that applies), and the section listing it.
-KINDS = {OWL.Class.value: "class", OWL.ObjectProperty.value: "object property",
-         OWL.DatatypeProperty.value: "datatype property",
-         SKOS.ConceptScheme.value: "concept scheme", SKOS.Concept.value: "concept",
-         SH.NodeShape.value: "node shape", SH.PropertyShape.value: "property shape",
-         OWL.OntologyReference.value: "ontology"}  # fmt: skip
-SECTIONS = (("section-classes", "Classes", ("class",)),
-            ("section-object-properties", "Object properties", ("object property",)),
-            ("section-datatype-properties", "Datatype properties", ("datatype property",)),
-            ("section-concepts", "Concept schemes", ("concept scheme", "concept")),
-            ("section-shapes", "SHACL shapes", ("node shape", "property shape")))  # fmt: skip
+KINDS = {
+    OWL.Class.value: "class",
+    OWL.ObjectProperty.value: "object property",
+    OWL.DatatypeProperty.value: "datatype property",
+    SKOS.ConceptScheme.value: "concept scheme",
+    SKOS.Concept.value: "concept",
+    SH.NodeShape.value: "node shape",
+    SH.PropertyShape.value: "property shape",
+    OWL.OntologyReference.value: "ontology",
+}
+SECTIONS = (
+    ("section-classes", "Classes", ("class",)),
+    ("section-object-properties", "Object properties", ("object property",)),
+    ("section-datatype-properties", "Datatype properties", ("datatype property",)),
+    ("section-concepts", "Concept schemes", ("concept scheme", "concept")),
+    ("section-shapes", "SHACL shapes", ("node shape", "property shape")),
+)
 # Alignment predicates, named as the page shows them; within hkg the first two give the hierarchy.
 HIERARCHY = (RDFS.subClassOf.value, RDFS.subPropertyOf.value)
-ALIGNMENTS = {RDFS.subClassOf.value: "subclass of", RDFS.subPropertyOf.value: "subproperty of",
-              OWL.equivalentClass.value: "equivalent class",
-              OWL.equivalentProperty.value: "equivalent property", OWL.sameAs.value: "same as",
-              SKOS.exactMatch.value: "exact match", SKOS.closeMatch.value: "close match",
-              SKOS.broadMatch.value: "broad match", SKOS.narrowMatch.value: "narrow match",
-              SKOS.relatedMatch.value: "related match"}  # fmt: skip
+ALIGNMENTS = {
+    RDFS.subClassOf.value: "subclass of",
+    RDFS.subPropertyOf.value: "subproperty of",
+    OWL.equivalentClass.value: "equivalent class",
+    OWL.equivalentProperty.value: "equivalent property",
+    OWL.sameAs.value: "same as",
+    SKOS.exactMatch.value: "exact match",
+    SKOS.closeMatch.value: "close match",
+    SKOS.broadMatch.value: "broad match",
+    SKOS.narrowMatch.value: "narrow match",
+    SKOS.relatedMatch.value: "related match",
+}
 PROLOGUE = sparql_prologue(NAMESPACES)
 FACTS = """SELECT ?s ?p ?o ?lang ?kind WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }}
   FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{ns}")) BIND(LANG(?o) AS ?lang)
@@ -160,8 +184,10 @@ def read_ontology(store: SparqlStore, base: str) -> OntologyReference:
     unions: dict[tuple[str, str], list[str]] = defaultdict(list)
     for row in select_rows(store, PROLOGUE + UNIONS.format(graph=graph)):
         unions[row["s"], row["p"]].append(row["member"])
-    kinds = {s: next((k for t, k in KINDS.items() if (t, "", "iri") in p[RDF.type.value]), None)
-             for s, p in facts.items()}  # fmt: skip
+    kinds = {
+        s: next((k for t, k in KINDS.items() if (t, "", "iri") in p[RDF.type.value]), None)
+        for s, p in facts.items()
+    }
 
     def text(iri: str, predicate: str, lang: str = "en") -> str:
         return next((o for o, la, _ in facts[iri].get(predicate, []) if la == lang), "")
@@ -183,15 +209,22 @@ def read_ontology(store: SparqlStore, base: str) -> OntologyReference:
         return [o for o, _, kind in facts[iri].get(predicate, []) if kind == "iri"]
 
     def groups(iri: str, predicate: str) -> list[list[Ref]]:
-        return [[ref(o)] if kind == "iri" else [ref(m) for m in sorted(unions[iri, predicate])]
-                for o, _, kind in facts[iri].get(predicate, [])]  # fmt: skip
+        return [
+            [ref(o)] if kind == "iri" else [ref(m) for m in sorted(unions[iri, predicate])]
+            for o, _, kind in facts[iri].get(predicate, [])
+        ]
 
     terms: dict[str, Term] = {}
     for iri, kind in kinds.items():
         if kind is None:
             continue
-        term = Term(ref(iri), kind, text(iri, RDFS.label.value), text(iri, RDFS.label.value, "ar"),
-                    text(iri, RDFS.comment.value) or text(iri, SKOS.definition.value))  # fmt: skip
+        term = Term(
+            ref(iri),
+            kind,
+            text(iri, RDFS.label.value),
+            text(iri, RDFS.label.value, "ar"),
+            text(iri, RDFS.comment.value) or text(iri, SKOS.definition.value),
+        )
         term.types = [ref(t) for t in iris(iri, RDF.type.value) if t.startswith(ns)]
         for predicate, relation in ALIGNMENTS.items():
             for other in sorted(iris(iri, predicate)):
@@ -221,23 +254,39 @@ def assemble(terms: dict[str, Term], about: Ref, title: str, facts: dict) -> Ont
         for scheme in term.schemes:
             if scheme.iri in terms:
                 terms[scheme.iri].members.append(term.ref)
-        for relation, groups in (("domain of", term.domain), ("range of", term.range),
-                                 ("checked by", [term.targets])):  # fmt: skip
+        for relation, groups in (
+            ("domain of", term.domain),
+            ("range of", term.range),
+            ("checked by", [term.targets]),
+        ):
             for target in (r for group in groups for r in group if r.iri in terms):
                 terms[target.iri].related[relation].append(term.ref)
     ordered = sorted(terms.values(), key=lambda t: t.ref.name.lower())
     for term in ordered:
-        for refs in (term.types, term.parents, term.children, term.schemes, term.members,
-                     term.targets, *term.related.values()):  # fmt: skip
+        for refs in (
+            term.types,
+            term.parents,
+            term.children,
+            term.schemes,
+            term.members,
+            term.targets,
+            *term.related.values(),
+        ):
             refs.sort(key=lambda r: r.name.lower())
         term.messages.sort(key=lambda m: (m[0].name if m[0] else "", m[1]))
         if term.ref.path == "ontology/shapes":
             term.members = [t.ref for t in ordered if t.kind.endswith("shape")]
-    sections = [Section(id_, heading, [t for t in ordered if t.kind in kinds])
-                for id_, heading, kinds in SECTIONS]  # fmt: skip
+    sections = [
+        Section(id_, heading, [t for t in ordered if t.kind in kinds])
+        for id_, heading, kinds in SECTIONS
+    ]
     concepts = sections[3]
-    concepts.terms = [t for s in concepts.terms if s.kind == "concept scheme"
-                      for t in [s, *(terms[m.iri] for m in s.members)]]  # fmt: skip
+    concepts.terms = [
+        t
+        for s in concepts.terms
+        if s.kind == "concept scheme"
+        for t in [s, *(terms[m.iri] for m in s.members)]
+    ]
     by_path = {t.ref.path: t for t in ordered if t.ref.path}
 
     def tree(term: Term, seen: frozenset[str]) -> dict:
@@ -258,10 +307,13 @@ def labelled(var: str) -> str:
     return (
         f"BIND({own} AS {v}_owner) BIND(LANG({v}) AS {v}_lang) "
         f'BIND(IF(isIRI({v}), "iri", IF(isBlank({v}), "blank", "literal")) AS {v}_kind) '
-        + "".join(f"OPTIONAL {{ {s} rdfs:label {v}_{tag}{lang} "
-                  f'FILTER(LANG({v}_{tag}{lang}) = "{lang}") }} '
-                  for s, tag in ((v, "own_"), (f"{v}_owner", "")) for lang in ("en", "ar"))
-    )  # fmt: skip
+        + "".join(
+            f"OPTIONAL {{ {s} rdfs:label {v}_{tag}{lang} "
+            f'FILTER(LANG({v}_{tag}{lang}) = "{lang}") }} '
+            for s, tag in ((v, "own_"), (f"{v}_owner", ""))
+            for lang in ("en", "ar")
+        )
+    )
 
 
 def examples_query(term: Term, graph: str) -> tuple[str, list[str]]:

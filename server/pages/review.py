@@ -60,8 +60,9 @@ def review_of(source_id: str) -> SourceReview:
             f"no source {source_id!r} in the corpus this server reads (--corpus); "
             "the sources are listed at /-/sources/"
         )
-    return build_cached("source-review", (source_id,),
-                        lambda: source_review(corpus_dataset(), source_id))  # fmt: skip
+    return build_cached(
+        "source-review", (source_id,), lambda: source_review(corpus_dataset(), source_id)
+    )
 
 
 def segments(text: str, start: int, spans: tuple[AnnotatedSpan, ...]) -> tuple[Segment, ...]:
@@ -83,8 +84,13 @@ def review_view(source_id: str) -> ReviewView:
         SentenceView(number, segments(s.sentence.text, s.sentence.start, s.spans), s.has_statement)
         for number, s in enumerate(review.sentences, 1)
     )
-    return ReviewView(source_id, sentences, review.coverage, review.statements_per_kind(),
-                      len(review.unannotated()))  # fmt: skip
+    return ReviewView(
+        source_id,
+        sentences,
+        review.coverage,
+        review.statements_per_kind(),
+        len(review.unannotated()),
+    )
 
 
 def review_json(view: ReviewView) -> dict:
@@ -95,9 +101,14 @@ def review_json(view: ReviewView) -> dict:
         "statements": view.per_kind,
         "sentences_without_statement": view.unannotated,
         "sentences": [
-            {"number": s.number, "has_statement": s.has_statement,
-             "segments": [{"text": g.text, "kinds": list(g.kinds), "about": list(g.about)}
-                          for g in s.segments]}
+            {
+                "number": s.number,
+                "has_statement": s.has_statement,
+                "segments": [
+                    {"text": g.text, "kinds": list(g.kinds), "about": list(g.about)}
+                    for g in s.segments
+                ],
+            }
             for s in view.sentences
         ],
-    }  # fmt: skip
+    }

@@ -180,8 +180,12 @@ def sources() -> Response:
     """The corpus's sources, each with the share of its sentences that carry a statement."""
     figures = [(source_id, review_view(source_id)) for source_id in source_ids()]
     if wants_json():
-        return jsonify(sources=[{"source": s, "coverage": round(v.coverage, 4),
-                                 "review": f"/-/sources/{s}"} for s, v in figures])  # fmt: skip
+        return jsonify(
+            sources=[
+                {"source": s, "coverage": round(v.coverage, 4), "review": f"/-/sources/{s}"}
+                for s, v in figures
+            ]
+        )
     return render("sources.html", [Alternate("/-/sources/?format=json", JSON)], figures=figures)
 
 

@@ -229,8 +229,10 @@ class LabelIndex:
         """The hkg classes with instances here (directly or through a subclass), by label."""
         used = {t for entry in self.entries for t in entry.types}
         classes = {c for c in self.class_labels if c.startswith(self.hkg)}
-        return sorted((c for c in classes if not self.with_subclasses(c).isdisjoint(used)),
-                      key=self.type_label)  # fmt: skip
+        return sorted(
+            (c for c in classes if not self.with_subclasses(c).isdisjoint(used)),
+            key=self.type_label,
+        )
 
     @property
     def hkg(self) -> str:
@@ -257,10 +259,14 @@ def build_index(store: SparqlStore, base: str) -> LabelIndex:
     for row in rows(store, TYPES, ontology):
         types[row["s"]].add(row["type"])
     entries = tuple(
-        Entry(iri, dict(labels[iri]), tuple(n for _, n in sorted(found, key=name_order)),
-              tuple(sorted(types[iri])))
+        Entry(
+            iri,
+            dict(labels[iri]),
+            tuple(n for _, n in sorted(found, key=name_order)),
+            tuple(sorted(types[iri])),
+        )
         for iri, found in sorted(names.items())
-    )  # fmt: skip
+    )
     class_labels, subclasses = ontology_classes(store, ontology)
     vocabulary = frozenset(w for entry in entries for name in entry.names for w in name.loose_words)
     return LabelIndex(base, entries, class_labels, subclasses, vocabulary)

@@ -165,9 +165,11 @@ def html_answer(query: str, results: list[dict], index: LabelIndex) -> Response:
         exact_score=LOWEST_EXACT,
         type_label=lambda cls: index.type_label(cls, lang),
         type_param=request.args.get("type", ""),
-        type_choices=[(cls.removeprefix(index.hkg), index.type_label(cls, lang))
-                      for cls in index.used_classes()],
-    )  # fmt: skip
+        type_choices=[
+            (cls.removeprefix(index.hkg), index.type_label(cls, lang))
+            for cls in index.used_classes()
+        ],
+    )
     response = Response(body, mimetype=HTML)
     response.headers["Content-Language"] = lang
     if query:

@@ -206,8 +206,11 @@ def candidates(index: LabelIndex, query: Query) -> list[dict]:
     a single candidate scoring 100. §4.4: an entity's id (or IRI) as query finds that entity."""
     text, classes, limit = query
     space = identifier_space(index)
-    hits = [hit for hit in identified(index, text, classes) + index.search(text, classes)
-            if hit.entry.iri.startswith(space) and "#" not in hit.entry.iri]  # fmt: skip
+    hits = [
+        hit
+        for hit in identified(index, text, classes) + index.search(text, classes)
+        if hit.entry.iri.startswith(space) and "#" not in hit.entry.iri
+    ]
     unique = once_each(hits)
     exact = sum(hit.score == 100 for hit in unique)
     return [candidate(index, hit, exact == 1 and hit.score == 100) for hit in unique[:limit]]

@@ -78,10 +78,15 @@ def dump_list() -> Response:
     store, root = current_store(), public_url()
     build_id = store.build_id
     listed = [
-        {"name": name, "url": f"{root}dumps/{name}", "format": DUMPS[name].media_type,
-         "bytes": path.stat().st_size}
-        for name in DUMPS if (path := store.dump_path(name)) is not None
-    ]  # fmt: skip
+        {
+            "name": name,
+            "url": f"{root}dumps/{name}",
+            "format": DUMPS[name].media_type,
+            "bytes": path.stat().st_size,
+        }
+        for name in DUMPS
+        if (path := store.dump_path(name)) is not None
+    ]
     links = [f'<{d["url"]}>; rel="item"; type="application/gzip"' for d in listed]
     links.append(f'<{root}{VOID_PATH}>; rel="describedby"; type="text/turtle"')
     # JSON first: the answer to */*, to no Accept and (as before) to anything else; a browser

@@ -30,18 +30,32 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
-PREFIXES = {"sd": SD.iri, "void": VOID.iri, "formats": FORMATS.iri, "ent": ENTAILMENT.iri,
-            "rdf": RDF.iri, "rdfs": RDFS.iri, "dcterms": DCTERMS.iri, "xsd": XSD.iri}  # fmt: skip
+PREFIXES = {
+    "sd": SD.iri,
+    "void": VOID.iri,
+    "formats": FORMATS.iri,
+    "ent": ENTAILMENT.iri,
+    "rdf": RDF.iri,
+    "rdfs": RDFS.iri,
+    "dcterms": DCTERMS.iri,
+    "xsd": XSD.iri,
+}
 OFFERED = [RdfFormat.TURTLE, RdfFormat.JSON_LD]  # Turtle first: the answer to */* or no Accept
 VOID_PATH = ".well-known/void"
 # "Unique URIs for File Formats" (SD §3.2.14, sd:resultFormat), by media type.
 FORMAT_NAMES = {
-    "application/sparql-results+json": "SPARQL_Results_JSON", "text/turtle": "Turtle",
-    "application/sparql-results+xml": "SPARQL_Results_XML", "application/n-triples": "N-Triples",
-    "text/csv": "SPARQL_Results_CSV", "application/rdf+xml": "RDF_XML", "text/n3": "N3",
-    "text/tab-separated-values": "SPARQL_Results_TSV", "application/ld+json": "JSON-LD",
-    "application/n-quads": "N-Quads", "application/trig": "TriG",
-}  # fmt: skip
+    "application/sparql-results+json": "SPARQL_Results_JSON",
+    "text/turtle": "Turtle",
+    "application/sparql-results+xml": "SPARQL_Results_XML",
+    "application/n-triples": "N-Triples",
+    "text/csv": "SPARQL_Results_CSV",
+    "application/rdf+xml": "RDF_XML",
+    "text/n3": "N3",
+    "text/tab-separated-values": "SPARQL_Results_TSV",
+    "application/ld+json": "JSON-LD",
+    "application/n-quads": "N-Quads",
+    "application/trig": "TriG",
+}
 UNION_NOTE = (
     "Without default-graph-uri or named-graph-uri parameters (or FROM / FROM NAMED clauses) the "
     "default graph is the union of all the named graphs; a request that names graphs gets those."
@@ -126,12 +140,14 @@ def named_graphs(stats: Statistics, minted: MintedIris) -> list[Triple]:
     triples = []
     for index, (graph, size) in enumerate(stats.graphs):
         named, described = BlankNode(f"named-graph-{index}"), graph_iri(minted, graph)
-        triples += [Triple(named, RDF.type, SD.NamedGraph),
-                    Triple(named, SD.name, NamedNode(graph)),
-                    Triple(named, SD.graph, described),
-                    Triple(described, RDF.type, SD.Graph),
-                    Triple(described, RDF.type, VOID.Dataset),
-                    Triple(described, VOID.triples, Literal(size))]  # fmt: skip
+        triples += [
+            Triple(named, RDF.type, SD.NamedGraph),
+            Triple(named, SD.name, NamedNode(graph)),
+            Triple(named, SD.graph, described),
+            Triple(described, RDF.type, SD.Graph),
+            Triple(described, RDF.type, VOID.Dataset),
+            Triple(described, VOID.triples, Literal(size)),
+        ]
     return triples
 
 
@@ -144,8 +160,10 @@ def result_formats(service_node: BlankNode) -> list[Triple]:
         node = FORMATS[name] if name else BlankNode(f"format-{suffix}")
         triples.append(Triple(service_node, SD.resultFormat, node))
         if not name:
-            triples += [Triple(node, FORMATS.media_type, Literal(media)),
-                        Triple(node, FORMATS.preferred_suffix, Literal(f".{suffix}"))]  # fmt: skip
+            triples += [
+                Triple(node, FORMATS.media_type, Literal(media)),
+                Triple(node, FORMATS.preferred_suffix, Literal(f".{suffix}")),
+            ]
     return triples
 
 
@@ -164,13 +182,15 @@ def service_triples(stats: Statistics, minted: MintedIris) -> list[Triple]:
         Triple(service_node, SD.defaultDataset, dataset),  # §3.2.12
         Triple(dataset, RDF.type, SD.Dataset),  # §3.3.9
         Triple(dataset, SD.defaultGraph, default),  # §3.2.16: the union of the named graphs
-        *[Triple(dataset, SD.namedGraph, BlankNode(f"named-graph-{index}"))  # §3.2.17
-          for index in range(len(stats.graphs))],
+        *[
+            Triple(dataset, SD.namedGraph, BlankNode(f"named-graph-{index}"))  # §3.2.17
+            for index in range(len(stats.graphs))
+        ],
         Triple(default, RDF.type, SD.Graph),
         Triple(default, VOID.triples, Literal(stats.triples)),
         Triple(default, RDFS.seeAlso, NamedNode(root + VOID_PATH)),  # the VoID description
         *named_graphs(stats, minted),
-    ]  # fmt: skip
+    ]
 
 
 def vocabularies(stats: Statistics, minted: MintedIris) -> list[NamedNode]:
@@ -217,15 +237,19 @@ def partitions(d: NamedNode, stats: Statistics) -> list[Triple]:
     triples = []
     for index, (cls, instances, entities) in enumerate(stats.classes):
         node = BlankNode(f"class-{index}")
-        triples += [Triple(d, VOID.classPartition, node),
-                    Triple(node, VOID["class"], NamedNode(cls)),
-                    Triple(node, VOID.entities, Literal(entities)),
-                    Triple(node, VOID.distinctSubjects, Literal(instances))]  # fmt: skip
+        triples += [
+            Triple(d, VOID.classPartition, node),
+            Triple(node, VOID["class"], NamedNode(cls)),
+            Triple(node, VOID.entities, Literal(entities)),
+            Triple(node, VOID.distinctSubjects, Literal(instances)),
+        ]
     for index, (prop, size) in enumerate(stats.properties):
         node = BlankNode(f"property-{index}")
-        triples += [Triple(d, VOID.propertyPartition, node),
-                    Triple(node, VOID.property, NamedNode(prop)),
-                    Triple(node, VOID.triples, Literal(size))]  # fmt: skip
+        triples += [
+            Triple(d, VOID.propertyPartition, node),
+            Triple(node, VOID.property, NamedNode(prop)),
+            Triple(node, VOID.triples, Literal(size)),
+        ]
     return triples
 
 

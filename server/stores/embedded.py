@@ -17,8 +17,14 @@ EPOCH = datetime.datetime.fromtimestamp(0, datetime.UTC)
 class EmbeddedStore:
     """The on-disk Oxigraph store of a data directory, queried through worker processes."""
 
-    def __init__(self, data_dir: Path, workers: int, limits: Limits, policy: ServicePolicy,
-                 long_slots: LongSlots | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        data_dir: Path,
+        workers: int,
+        limits: Limits,
+        policy: ServicePolicy,
+        long_slots: LongSlots | None = None,
+    ) -> None:
         current_store(data_dir)  # fail early, with StoreMissing, when nothing was built
         self.data_dir = data_dir
         self.pool = WorkerPool(data_dir, workers, limits, policy, long_slots)

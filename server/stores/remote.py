@@ -55,8 +55,15 @@ def gsp_url_for(query_url: str) -> str:
 
 
 class RemoteStore:
-    def __init__(self, query_url: str, base_iri: str, timeout: float, max_rows: int,
-                 policy: ServicePolicy, auth: ChallengeAuth | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        query_url: str,
+        base_iri: str,
+        timeout: float,
+        max_rows: int,
+        policy: ServicePolicy,
+        auth: ChallengeAuth | None = None,
+    ) -> None:
         self.query_url = query_url
         self.iris = MintedIris(base_iri)
         self.layout = BuildLayout(self.iris)
@@ -77,10 +84,13 @@ class RemoteStore:
         state = self.state()
         try:
             resolution = resolve_services(
-                job.query, self.policy, lambda text: solutions(self.ask(text, job, state).results),
+                job.query,
+                self.policy,
+                lambda text: solutions(self.ask(text, job, state).results),
                 lambda requests, until: call_services(requests, self.policy, until),
-                deadline, self.iris.base,
-            )  # fmt: skip
+                deadline,
+                self.iris.base,
+            )
             answer = self.ask(with_base(resolution.text, self.iris.base), job, state)
         except (ServiceRefused, QuerySyntaxError) as error:
             return QueryReply(400, str(error))
@@ -89,13 +99,21 @@ class RemoteStore:
         except StoreRefused as error:
             return error.reply
         if state.kept and state.build_id not in self.state().kept:
-            return QueryReply(503, "the store's build changed twice while the query read it, "
-                              "and the graphs it read are being removed; ask again")  # fmt: skip
+            return QueryReply(
+                503,
+                "the store's build changed twice while the query read it, "
+                "and the graphs it read are being removed; ask again",
+            )
         spool_path = str(self.spool / f"{next(self.job_numbers)}.result")
         limit = job.max_rows or self.max_rows
         reply = within_limits(spool_results(answer.results, job, spool_path, limit), answer, limit)
-        return replace(reply, build_id=state.build_id, federated=resolution.federated,
-                       service_failed=resolution.failed, volatile=resolution.volatile)  # fmt: skip
+        return replace(
+            reply,
+            build_id=state.build_id,
+            federated=resolution.federated,
+            service_failed=resolution.failed,
+            volatile=resolution.volatile,
+        )
 
     def ask(self, query: str, job: QueryJob, state: BuildState) -> StoreAnswer:
         """One query to the store, over the job's dataset in the build; StoreRefused when the
@@ -126,8 +144,9 @@ class RemoteStore:
         data += [("named-graph-uri", g) for g in request.named_graphs]
         accept = SOLUTIONS if form in ("SELECT", "ASK") else GRAPH
         try:
-            answer = self.session.post(self.query_url, data=data, timeout=self.timeout,
-                                       headers={"Accept": accept})  # fmt: skip
+            answer = self.session.post(
+                self.query_url, data=data, timeout=self.timeout, headers={"Accept": accept}
+            )
         except requests.Timeout as error:
             raise QueryTimeout from error
         except requests.RequestException as error:
@@ -144,9 +163,12 @@ class RemoteStore:
             return state
         started = time.monotonic()
         try:
-            answer = self.session.post(self.query_url, data={"query": self.layout.state_query()},
-                                       timeout=self.timeout,
-                                       headers={"Accept": SOLUTIONS})  # fmt: skip
+            answer = self.session.post(
+                self.query_url,
+                data={"query": self.layout.state_query()},
+                timeout=self.timeout,
+                headers={"Accept": SOLUTIONS},
+            )
             answer.raise_for_status()
             rows = answer.json()["results"]["bindings"]
         except (requests.RequestException, ValueError, KeyError):
@@ -180,6 +202,9 @@ def within_limits(reply: QueryReply, answer: StoreAnswer, limit: int) -> QueryRe
     if reply.rows >= limit:
         return replace(reply, truncated=True)
     reply.discard()
-    return QueryReply(502, f"the store cut its answer at {answer.cut_at} rows (its own row limit, "
-                      f"Virtuoso's ResultSetMaxRows), below this service's {limit}; an "
-                      "incomplete answer is not passed on")  # fmt: skip
+    return QueryReply(
+        502,
+        f"the store cut its answer at {answer.cut_at} rows (its own row limit, "
+        f"Virtuoso's ResultSetMaxRows), below this service's {limit}; an "
+        "incomplete answer is not passed on",
+    )

@@ -59,17 +59,21 @@ def read_answer(answer: requests.Response, form: str, public: Mapping[str, str])
         found = parse(answer.content, format=syntax)
         return StoreAnswer(list(triples(found, public)), cut_at)
     except (ValueError, SyntaxError) as error:
-        raise refused(502, f"the store's answer ({media or 'no media type'}) cannot be read: "
-                      f"{error}") from error  # fmt: skip
+        raise refused(
+            502, f"the store's answer ({media or 'no media type'}) cannot be read: {error}"
+        ) from error
 
 
 def refuse_incomplete(answer: requests.Response) -> None:
     state = answer.headers.get("X-SQL-State", "")
     if state == "S1TAT":
         detail = answer.headers.get("X-SQL-Message", "").split("Activity:")[0]
-        raise refused(504, "the store stopped the query at its own time limit and sent what it "
-                      f"had found so far (X-SQL-State: S1TAT{': ' + detail if detail else ''}); "
-                      "an incomplete answer is not passed on")  # fmt: skip
+        raise refused(
+            504,
+            "the store stopped the query at its own time limit and sent what it "
+            f"had found so far (X-SQL-State: S1TAT{': ' + detail if detail else ''}); "
+            "an incomplete answer is not passed on",
+        )
     status = answer.status_code
     if status == 200 or (status == 206 and "X-SPARQL-MaxRows" in answer.headers):
         return
@@ -77,8 +81,11 @@ def refuse_incomplete(answer: requests.Response) -> None:
     if status == 400:
         raise refused(400, f"malformed query (the store's words): {words}")
     if status in (401, 403):
-        raise refused(502, f"the store refused access ({status}): give its credentials in "
-                      f"{CREDENTIALS}, for a user that may read")  # fmt: skip
+        raise refused(
+            502,
+            f"the store refused access ({status}): give its credentials in "
+            f"{CREDENTIALS}, for a user that may read",
+        )
     if any(sign in words for sign in TIMED_OUT):
         raise refused(504, f"the store stopped the query at its own time limit: {words}")
     if status == 206:

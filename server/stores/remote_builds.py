@@ -82,11 +82,16 @@ class BuildLayout:
 
     def check_public(self, public: str) -> None:
         """A graph a build may hold: under ``{base}graph/``, outside the builds' space."""
-        if (not public.startswith(self.public_prefix) or self.reserved(public)
-                or public == self.public_prefix):  # fmt: skip
-            raise ValueError(f"the graph {public} cannot be stored by build: a remote store "
-                             f"holds graphs under {self.public_prefix}, except "
-                             f"{self.prefix}")  # fmt: skip
+        if (
+            not public.startswith(self.public_prefix)
+            or self.reserved(public)
+            or public == self.public_prefix
+        ):
+            raise ValueError(
+                f"the graph {public} cannot be stored by build: a remote store "
+                f"holds graphs under {self.public_prefix}, except "
+                f"{self.prefix}"
+            )
 
     def state_query(self) -> str:
         return (
@@ -114,8 +119,10 @@ class BuildLayout:
         quads = [Quad(node, DCTERMS.identifier, Literal(build_id), node)]
         for public in sorted(publics):
             stored = NamedNode(self.stored(public, build_id))
-            quads += [Quad(node, DCTERMS.hasPart, stored, node),
-                      Quad(stored, PROV.specializationOf, NamedNode(public), node)]  # fmt: skip
+            quads += [
+                Quad(node, DCTERMS.hasPart, stored, node),
+                Quad(stored, PROV.specializationOf, NamedNode(public), node),
+            ]
         return quads
 
     def completion(self, build_id: str, generated: str) -> Quad:

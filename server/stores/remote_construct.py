@@ -58,8 +58,9 @@ def as_select(text: str) -> SelectForm:
     groups = union_groups(tokens, where)
     if groups is None:
         return SelectForm((prologue + "SELECT *" + text[tokens[last].end :],), template)
-    queries = tuple(f"{prologue}SELECT * WHERE {text[tokens[a].start : tokens[b].end]}"
-                    for a, b in groups)  # fmt: skip
+    queries = tuple(
+        f"{prologue}SELECT * WHERE {text[tokens[a].start : tokens[b].end]}" for a, b in groups
+    )
     return SelectForm(queries, template)
 
 
@@ -97,8 +98,9 @@ def closing_brace(tokens: list[Token], index: int) -> int:
     raise QuerySyntaxError("the CONSTRUCT template is not closed")
 
 
-def parse_template(tokens: list[Token], prefixes: dict[str, str],
-                   base: str | None) -> tuple[Triple, ...]:  # fmt: skip
+def parse_template(
+    tokens: list[Token], prefixes: dict[str, str], base: str | None
+) -> tuple[Triple, ...]:
     """The template's triples, read as Turtle (its syntax is Turtle's triples, with variables)."""
     while tokens and tokens[-1].text == ".":
         tokens = tokens[:-1]
@@ -120,8 +122,10 @@ def instantiate(template: Iterable[Triple], solutions: Iterable[object]) -> list
     for solution in solutions:
         fresh: dict[str, BlankNode] = {}
         for pattern in template:
-            terms = [term(t, solution, fresh)
-                     for t in (pattern.subject, pattern.predicate, pattern.object)]  # fmt: skip
+            terms = [
+                term(t, solution, fresh)
+                for t in (pattern.subject, pattern.predicate, pattern.object)
+            ]
             subject, predicate, value = terms
             if not isinstance(subject, (NamedNode, BlankNode, Triple)):
                 continue  # unbound, or a literal where a subject goes

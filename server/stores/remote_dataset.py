@@ -55,8 +55,13 @@ class Clauses:
         return bool(self.tokens)
 
 
-def for_build(text: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...],
-              state: BuildState, layout: BuildLayout) -> StoreRequest:  # fmt: skip
+def for_build(
+    text: str,
+    default_graphs: tuple[str, ...],
+    named_graphs: tuple[str, ...],
+    state: BuildState,
+    layout: BuildLayout,
+) -> StoreRequest:
     """The query and dataset that read the live build as the embedded store reads its store;
     QuerySyntaxError for a text the reader cannot follow."""
     tokens = tokenize(text)
@@ -135,8 +140,13 @@ def stored(graphs: tuple[str, ...], state: BuildState, layout: BuildLayout) -> t
     return names or (layout.empty,)
 
 
-def rewritten(token: Token, terms: Terms, state: BuildState, layout: BuildLayout,
-              named: tuple[str, ...] | None) -> str:  # fmt: skip
+def rewritten(
+    token: Token,
+    terms: Terms,
+    state: BuildState,
+    layout: BuildLayout,
+    named: tuple[str, ...] | None,
+) -> str:
     """An IRI token as sent: a graph's stored name, an empty graph's, or as written. ``named``:
     the dataset's named graphs, when the token is the graph of ``GRAPH``."""
     iri = terms.iri(token)

@@ -41,8 +41,14 @@ class LoadFailed(Exception):
 class RemoteLoader:
     """The Graph Store Protocol requests of one build, over one HTTP session."""
 
-    def __init__(self, query_url: str, gsp_url: str, iris: MintedIris,
-                 auth: ChallengeAuth | None = None, timeout: float = 300.0) -> None:  # fmt: skip
+    def __init__(
+        self,
+        query_url: str,
+        gsp_url: str,
+        iris: MintedIris,
+        auth: ChallengeAuth | None = None,
+        timeout: float = 300.0,
+    ) -> None:
         self.query_url = query_url
         self.gsp_url = gsp_url
         self.layout = BuildLayout(iris)
@@ -50,8 +56,13 @@ class RemoteLoader:
         self.session = requests.Session()
         self.session.auth = auth
 
-    def load(self, quads: Iterable[Quad], build_id: str, generated: str,
-             pause: Callable[[float], None] = time.sleep) -> int:  # fmt: skip
+    def load(
+        self,
+        quads: Iterable[Quad],
+        build_id: str,
+        generated: str,
+        pause: Callable[[float], None] = time.sleep,
+    ) -> int:
         """Load, switch to and clean up after the build; its number of triples."""
         graphs: dict[str, list[Quad]] = {}
         for quad in quads:
@@ -66,8 +77,10 @@ class RemoteLoader:
         for public, members in graphs.items():
             self.put(names[public], (renamed(q, names) for q in members))
         union = {q.triple: None for members in graphs.values() for q in members}
-        self.put(self.layout.union(build_id),
-                 (renamed(Quad(t.subject, t.predicate, t.object, DefaultGraph()), names) for t in union))  # fmt: skip
+        self.put(
+            self.layout.union(build_id),
+            (renamed(Quad(t.subject, t.predicate, t.object, DefaultGraph()), names) for t in union),
+        )
         description = self.layout.description(build_id)
         self.put(description, self.layout.description_quads(build_id, graphs))
         self.send("POST", description, [self.layout.completion(build_id, generated)])
@@ -83,8 +96,12 @@ class RemoteLoader:
         dropped = [b for b in earlier if b not in kept]
         for old in dropped:
             self.delete(self.layout.description(old))
-        leftovers = [g for g in graphs if (self.layout.build_of(g) or build_id) < build_id
-                     and self.layout.build_of(g) not in kept]  # fmt: skip
+        leftovers = [
+            g
+            for g in graphs
+            if (self.layout.build_of(g) or build_id) < build_id
+            and self.layout.build_of(g) not in kept
+        ]
         if dropped:
             pause(SWITCH_SECONDS)
         for graph in leftovers:
@@ -92,8 +109,10 @@ class RemoteLoader:
 
     def builds(self) -> tuple[set[str], list[str]]:
         """The ids of the complete builds in the store, and every graph in the builds' space."""
-        query = (f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                 f'FILTER(STRSTARTS(STR(?g), "{self.layout.prefix}")) }}')  # fmt: skip
+        query = (
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+            f'FILTER(STRSTARTS(STR(?g), "{self.layout.prefix}")) }}'
+        )
         rows = self.select(query)
         state = self.layout.state(self.select(self.layout.state_query()))
         return set(state.kept), sorted(row["g"] for row in rows)
@@ -102,9 +121,12 @@ class RemoteLoader:
         """A query's rows, as plain values (SPARQL 1.1 Protocol section 2.1.2, URL-encoded POST:
         Virtuoso 7 never answers a POST of ``application/sparql-query``)."""
         try:
-            answer = self.session.post(self.query_url, data={"query": query},
-                                       timeout=self.timeout,
-                                       headers={"Accept": SOLUTIONS})  # fmt: skip
+            answer = self.session.post(
+                self.query_url,
+                data={"query": query},
+                timeout=self.timeout,
+                headers={"Accept": SOLUTIONS},
+            )
         except requests.RequestException as error:
             raise LoadFailed(f"the store's query endpoint did not answer: {error}") from error
         if answer.status_code != 200:
@@ -125,26 +147,35 @@ class RemoteLoader:
     def delete(self, graph: str) -> None:
         self.request("DELETE", graph, None, missing_ok=True)
 
-    def request(self, method: str, graph: str, body: bytes | None,
-                missing_ok: bool = False) -> None:  # fmt: skip
+    def request(
+        self, method: str, graph: str, body: bytes | None, missing_ok: bool = False
+    ) -> None:
         """One Graph Store Protocol request on ``?graph=`` (section 4.2, indirect graph
         identification)."""
         headers = {"Content-Type": N_TRIPLES} if body is not None else {}
         try:
-            answer = self.session.request(method, self.gsp_url, params={"graph": graph},
-                                          data=body, headers=headers,
-                                          timeout=self.timeout)  # fmt: skip
+            answer = self.session.request(
+                method,
+                self.gsp_url,
+                params={"graph": graph},
+                data=body,
+                headers=headers,
+                timeout=self.timeout,
+            )
         except requests.RequestException as error:
             raise LoadFailed(f"the store did not answer ({method} {graph}): {error}") from error
         if answer.status_code in WRITTEN or (missing_ok and answer.status_code == 404):
             return
         if answer.status_code in (401, 403):
-            raise LoadFailed(f"the store refused {method} of graph {graph} "
-                             f"({answer.status_code}): give the credentials of a user that may "
-                             f"write in {CREDENTIALS}")  # fmt: skip
+            raise LoadFailed(
+                f"the store refused {method} of graph {graph} "
+                f"({answer.status_code}): give the credentials of a user that may "
+                f"write in {CREDENTIALS}"
+            )
         words = " ".join(answer.text.split())[:300]
-        raise LoadFailed(f"the store refused {method} of graph {graph}: {answer.status_code} "
-                         f"{words}")  # fmt: skip
+        raise LoadFailed(
+            f"the store refused {method} of graph {graph}: {answer.status_code} {words}"
+        )
 
     def close(self) -> None:
         self.session.close()

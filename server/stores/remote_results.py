@@ -40,18 +40,29 @@ T = TypeVar("T")
 
 XSD_BOOLEAN = XSD.boolean.value
 XSD_INTEGER = XSD.integer.value
-INTEGER_TYPES = {XSD[name].value for name in (
-    "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "long",
-    "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
-)}  # fmt: skip
+INTEGER_TYPES = {
+    XSD[name].value
+    for name in (
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 BOOLEANS = {"1": "true", "0": "false"}
 ASK_VARIABLE = "__ASK_RETVAL"
 NODE_ID = "nodeID://"
 
 
-def solutions(
-    body: bytes, ask: bool, public: Mapping[str, str]
-) -> QuerySolutions | QueryBoolean:
+def solutions(body: bytes, ask: bool, public: Mapping[str, str]) -> QuerySolutions | QueryBoolean:
     """SPARQL JSON results (bytes) read as pyoxigraph's solutions or boolean."""
     results = json.loads(body)
     if ask and "boolean" not in results:

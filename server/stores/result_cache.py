@@ -108,6 +108,7 @@ class CachingStore:
         self.store.close()
 
 
-def with_result_cache(store: SparqlStore, megabytes: int,
-                      service_seconds: float = 300) -> SparqlStore:  # fmt: skip
+def with_result_cache(
+    store: SparqlStore, megabytes: int, service_seconds: float = 300
+) -> SparqlStore:
     return CachingStore(store, megabytes * 2**20, service_seconds) if megabytes > 0 else store

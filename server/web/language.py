@@ -336,8 +336,10 @@ def pick(value: object, language: str | None = None) -> str | None:
     """The ``language`` side (by default the interface's) of a two-language value (an object
     with ``en`` and ``ar`` attributes, or a mapping by language), else its other side."""
     chosen = language or ui_language()
-    sides = [getattr(value, lang, None) if not isinstance(value, Mapping) else value.get(lang)
-             for lang in column_order(chosen)]  # fmt: skip
+    sides = [
+        getattr(value, lang, None) if not isinstance(value, Mapping) else value.get(lang)
+        for lang in column_order(chosen)
+    ]
     return next((side for side in sides if side), None)
 
 

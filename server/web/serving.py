@@ -145,18 +145,24 @@ def supervise(children: dict[int, int]) -> None:
         index = children.pop(pid, None)
         if index is not None and not stopping:
             logging.getLogger("homs_kg").error(
-                "HTTP process %d ended (%s); stopping the others", index + 1,
+                "HTTP process %d ended (%s); stopping the others",
+                index + 1,
                 f"exit status {os.waitstatus_to_exitcode(status)}",
-            )  # fmt: skip
+            )
             failed = True
             stop_all()
     if failed:
         sys.exit(1)
 
 
-def serve_child(config: ServerConfig, limits: ConnectionLimits, sockets: list[socket.socket],
-                shared: SharedLimits, connections: SharedClientLimiter,
-                balance: ConnectionBalance) -> None:  # fmt: skip
+def serve_child(
+    config: ServerConfig,
+    limits: ConnectionLimits,
+    sockets: list[socket.socket],
+    shared: SharedLimits,
+    connections: SharedClientLimiter,
+    balance: ConnectionBalance,
+) -> None:
     """One HTTP process: its application and query workers, serving the shared sockets."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     app = create_app(config, shared=shared)

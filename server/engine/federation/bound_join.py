@@ -96,8 +96,14 @@ class Resolution:
         return any(use.failed for use in self.uses)
 
 
-def resolve_services(text: str, policy: ServicePolicy, select_local: LocalSelect, call: Caller,
-                     deadline: float, base_iri: str) -> Resolution:  # fmt: skip
+def resolve_services(
+    text: str,
+    policy: ServicePolicy,
+    select_local: LocalSelect,
+    call: Caller,
+    deadline: float,
+    base_iri: str,
+) -> Resolution:
     """The query with each SERVICE clause evaluated and written in as VALUES; ServiceRefused
     for a SERVICE that may not be called, ServiceFailed for a failed call (unless SILENT)."""
     if not mentions_service(text):
@@ -185,9 +191,16 @@ def contains_service(element: Element) -> bool:
 class BoundJoin:
     """One SERVICE clause: its bindings, its calls, and the VALUES block of its answer."""
 
-    def __init__(self, query: Query, element: Element, policy: ServicePolicy,
-                 select_local: LocalSelect, call: Caller, deadline: float,
-                 base_iri: str) -> None:  # fmt: skip
+    def __init__(
+        self,
+        query: Query,
+        element: Element,
+        policy: ServicePolicy,
+        select_local: LocalSelect,
+        call: Caller,
+        deadline: float,
+        base_iri: str,
+    ) -> None:
         self.query = query
         self.element = element
         self.policy = policy
@@ -232,8 +245,9 @@ class BoundJoin:
         solutions = self.select_local(text)
         rows = {tuple(bindable(solution[name]) for name in shared) for solution in solutions}
         kept = [i for i, name in enumerate(shared) if any(row[i] is not None for row in rows)]
-        return [shared[i] for i in kept], sorted({tuple(row[i] for i in kept) for row in rows},
-                                                  key=repr)  # fmt: skip
+        return [shared[i] for i in kept], sorted(
+            {tuple(row[i] for i in kept) for row in rows}, key=repr
+        )
 
     def unbound(self, reason: str) -> tuple[str, ServiceUse]:
         note = f"sent as written ({reason})"
@@ -263,8 +277,9 @@ class BoundJoin:
         base = "" if self.query.base else f"BASE <{self.base_iri}>\n"
         return f"{base}{self.query.prologue}\nSELECT * WHERE {pattern}"
 
-    def answer_block(self, answers: list[ServiceAnswer], use: ServiceUse,
-                     row_variable: str | None) -> tuple[str, ServiceUse]:  # fmt: skip
+    def answer_block(
+        self, answers: list[ServiceAnswer], use: ServiceUse, row_variable: str | None
+    ) -> tuple[str, ServiceUse]:
         """The VALUES block of the answers; one empty solution for a failed SILENT call
         (Federated Query section 4)."""
         try:
@@ -278,8 +293,9 @@ class BoundJoin:
         use.rows = len(rows)
         return values_block(names, rows), use
 
-    def merge(self, answers: list[ServiceAnswer],
-              row_variable: str | None) -> tuple[list[str], list[tuple]]:  # fmt: skip
+    def merge(
+        self, answers: list[ServiceAnswer], row_variable: str | None
+    ) -> tuple[list[str], list[tuple]]:
         names: list[str] = []
         counted: dict[tuple, dict[str, int]] = {}
         for number, answer in enumerate(answers):
@@ -326,8 +342,9 @@ def bindable(term: object) -> str | None:
     return str(term) if isinstance(term, (NamedNode, Literal)) else None
 
 
-def values_block(names: list[str], rows: list[tuple], row_variable: str | None = None,
-                 first_row: int = 0) -> str:  # fmt: skip
+def values_block(
+    names: list[str], rows: list[tuple], row_variable: str | None = None, first_row: int = 0
+) -> str:
     """``VALUES (?a ?b) { (… …) }``, UNDEF for an unbound cell; numbered rows on request."""
     head = ([f"?{row_variable}"] if row_variable else []) + [f"?{n}" for n in names]
     lines = []

@@ -77,8 +77,9 @@ class ServiceAnswer:
 Caller = Callable[[list[ServiceRequest], float], list[ServiceAnswer]]
 
 
-def call_services(requests: list[ServiceRequest], policy: ServicePolicy,
-                  deadline: float) -> list[ServiceAnswer]:  # fmt: skip
+def call_services(
+    requests: list[ServiceRequest], policy: ServicePolicy, deadline: float
+) -> list[ServiceAnswer]:
     """Send the requests (a few at once), each within the call limit and the query's deadline."""
     if len(requests) == 1:
         return [call_service(requests[0], policy, deadline)]
@@ -93,9 +94,12 @@ def call_service(request: ServiceRequest, policy: ServicePolicy, deadline: float
     outbound = urllib.request.Request(
         policy.target_url(endpoint),
         data=urllib.parse.urlencode({"query": request.query}).encode(),
-        headers={"Accept": ACCEPT, "User-Agent": policy.user_agent,
-                 "Content-Type": "application/x-www-form-urlencoded"},
-    )  # fmt: skip
+        headers={
+            "Accept": ACCEPT,
+            "User-Agent": policy.user_agent,
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
     started = time.monotonic()
     answer = fetch(outbound, endpoint, timeout)
     log.info(

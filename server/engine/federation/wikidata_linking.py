@@ -42,10 +42,27 @@ KINDS = ("Person", "Place", "Organisation")
 ENTITIES_PER_CALL = 10
 MAX_SPELLINGS = 32
 ALEFS = "اأإآ"
-ENDINGS = {"\u064a": "\u064a\u0649", "\u0649": "\u0649\u064a",  # yeh, alef maksura
-           "\u0629": "\u0629\u0647", "\u0647": "\u0647\u0629"}  # teh marbuta, heh  # fmt: skip
-COLUMNS = ("entity", "kind", "our_label", "item", "their_label", "matched_as", "type_evidence",
-           "description", "born", "birthplace", "coordinates", "evidence", "decision")  # fmt: skip
+ENDINGS = {
+    "\u064a": "\u064a\u0649",
+    "\u0649": "\u0649\u064a",  # yeh, alef maksura
+    "\u0629": "\u0629\u0647",
+    "\u0647": "\u0647\u0629",
+}  # teh marbuta, heh
+COLUMNS = (
+    "entity",
+    "kind",
+    "our_label",
+    "item",
+    "their_label",
+    "matched_as",
+    "type_evidence",
+    "description",
+    "born",
+    "birthplace",
+    "coordinates",
+    "evidence",
+    "decision",
+)
 
 
 class LinkingFailed(Exception):
@@ -92,16 +109,21 @@ class Candidate:
 
     def row(self) -> dict[str, str]:
         matches = sorted(self.matches)
-        return {"entity": self.entity.slug, "kind": self.entity.kind,
-                "our_label": " | ".join(dict.fromkeys(m.our_label for m in matches)),
-                "item": self.item.removeprefix(WD),
-                "their_label": " | ".join(m.their_label for m in matches),
-                "matched_as": " | ".join(dict.fromkeys(m.matched_as for m in matches)),
-                "type_evidence": self.type_evidence, "description": self.description,
-                "born": self.born, "birthplace": self.birthplace.removeprefix(WD),
-                "coordinates": self.coordinates,
-                "evidence": "; ".join([*(m.evidence for m in matches), self.type_evidence]),
-                "decision": ""}  # fmt: skip
+        return {
+            "entity": self.entity.slug,
+            "kind": self.entity.kind,
+            "our_label": " | ".join(dict.fromkeys(m.our_label for m in matches)),
+            "item": self.item.removeprefix(WD),
+            "their_label": " | ".join(m.their_label for m in matches),
+            "matched_as": " | ".join(dict.fromkeys(m.matched_as for m in matches)),
+            "type_evidence": self.type_evidence,
+            "description": self.description,
+            "born": self.born,
+            "birthplace": self.birthplace.removeprefix(WD),
+            "coordinates": self.coordinates,
+            "evidence": "; ".join([*(m.evidence for m in matches), self.type_evidence]),
+            "decision": "",
+        }
 
 
 def unlinked_entities(store: Store, hkg: str) -> list[Entity]:
@@ -119,7 +141,7 @@ def unlinked_entities(store: Store, hkg: str) -> list[Entity]:
       {{ ?e rdfs:label ?label }} UNION {{ ?e skos:altLabel ?label }}
       OPTIONAL {{ ?class rdfs:subClassOf* ?aligned . ?aligned skos:exactMatch|skos:closeMatch ?fit
                  FILTER(STRSTARTS(STR(?fit), "{WD}")) }}
-    }}"""  # fmt: skip
+    }}"""
     entities: dict[str, Entity] = {}
     for row in solutions(store.query(query, use_default_graph_as_union=True)):
         iri = row["e"].value
@@ -134,8 +156,9 @@ def spellings(label: str) -> list[str]:
     """Spellings of an Arabic label that differ only in hamza and alef forms at the start of a
     word (after the article), alef maksura or yeh, teh marbuta or heh at its end; ours first."""
     options = [word_spellings(word) for word in label.split(" ")]
-    found = [" ".join(words) for words in itertools.islice(itertools.product(*options),
-                                                            MAX_SPELLINGS)]  # fmt: skip
+    found = [
+        " ".join(words) for words in itertools.islice(itertools.product(*options), MAX_SPELLINGS)
+    ]
     return [label, *(s for s in found if s != label)]
 
 
@@ -180,22 +203,27 @@ def escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def find_candidates(store: Store, hkg: str, policy: ServicePolicy,
-                    timeout: float = 60) -> tuple[list[Entity], list[Candidate]]:  # fmt: skip
+def find_candidates(
+    store: Store, hkg: str, policy: ServicePolicy, timeout: float = 60
+) -> tuple[list[Entity], list[Candidate]]:
     """The unlinked entities and the candidates of a fitting type found for them."""
     policy.check(WIKIDATA)
     entities = unlinked_entities(store, hkg)
-    batches = [entities[i : i + ENTITIES_PER_CALL] for i in range(0, len(entities),
-                                                                  ENTITIES_PER_CALL)]  # fmt: skip
-    requests = [ServiceRequest(WIKIDATA, candidates_query(b), "linking candidates")
-                for b in batches]  # fmt: skip
+    batches = [
+        entities[i : i + ENTITIES_PER_CALL] for i in range(0, len(entities), ENTITIES_PER_CALL)
+    ]
+    requests = [
+        ServiceRequest(WIKIDATA, candidates_query(b), "linking candidates") for b in batches
+    ]
     answers = call_services(requests, policy, time.monotonic() + timeout)
     found: list[Candidate] = []
     for batch, answer in zip(batches, answers, strict=True):
         if answer.error:
             raise LinkingFailed(answer.error)
-        results = parse_query_results(answer.body, format=QueryResultsFormat.from_media_type(
-            answer.media_type) or QueryResultsFormat.JSON)  # fmt: skip
+        results = parse_query_results(
+            answer.body,
+            format=QueryResultsFormat.from_media_type(answer.media_type) or QueryResultsFormat.JSON,
+        )
         assert isinstance(results, QuerySolutions)
         found += match(batch, results)
     return entities, found
