@@ -26,25 +26,32 @@ class ClientLimiter:
         """Take one of the client's slots (429 when none is free); the callable gives it back,
         once however often it is called."""
         with self.lock:
-            if self.running[client] >= self.limit:
+            if self.count(client) >= self.limit:
                 raise TooManyRequests(
                     f"this client already has {self.limit} of its {self.limit} requests running "
                     "(queries, searches, reconciliations); retry when one ends",
                     retry_after=1,
                 )
-            self.running[client] += 1
+            self.add(client, 1)
         released = threading.Event()
 
         def release() -> None:
             with self.lock:
-                if released.is_set():
-                    return
-                released.set()
-                self.running[client] -= 1
-                if self.running[client] <= 0:
-                    del self.running[client]
+                if not released.is_set():
+                    released.set()
+                    self.add(client, -1)
 
         return release
+
+    def count(self, client: str) -> int:
+        """The client's slots held (under the lock)."""
+        return self.running[client]
+
+    def add(self, client: str, step: int) -> None:
+        """Take (1) or give back (-1) one of the client's slots (under the lock)."""
+        self.running[client] += step
+        if self.running[client] <= 0:
+            del self.running[client]
 
     @contextmanager
     def slot(self, client: str) -> Iterator[None]:
@@ -69,6 +76,7 @@ class SharedClientLimiter(ClientLimiter):
     as the limit's own would be."""
 
     KEY_BYTES = 64
+    FREE = bytes(KEY_BYTES)  # the key of a free row
 
     def __init__(self, limit: int, rows: int) -> None:
         self.limit = limit
@@ -100,37 +108,25 @@ class SharedClientLimiter(ClientLimiter):
             row = self.row(self.key(client))
             return 0 if row is None else self.counts[row]
 
-    def acquire(self, client: str) -> Callable[[], None]:
+    def count(self, client: str) -> int:
+        """The client's slots held in all processes; a full table counts as the limit reached."""
+        row = self.row(self.key(client))
+        if row is None:
+            return 0 if self.row(self.FREE) is not None else self.limit
+        return self.counts[row]
+
+    def add(self, client: str, step: int) -> None:
         key = self.key(client)
-        with self.lock:
-            row = self.row(key)
-            if row is None:
-                row = self.row(b"\0" * self.KEY_BYTES)  # a free row
-                if row is not None:
-                    self.memory[row * self.KEY_BYTES : (row + 1) * self.KEY_BYTES] = key
-                    self.counts[row] = 0
-            if row is None or self.counts[row] >= self.limit:
-                raise TooManyRequests(
-                    f"this client already has {self.limit} of its {self.limit} requests running "
-                    "(queries, searches, reconciliations); retry when one ends",
-                    retry_after=1,
-                )
-            self.counts[row] += 1
-        released = threading.Event()
+        row = self.row(key)
+        if row is None:
+            if step < 0 or (row := self.row(self.FREE)) is None:
+                return
+            self.write_key(row, key)
+            self.counts[row] = 0
+        self.counts[row] += step
+        if self.counts[row] <= 0:
+            self.counts[row] = 0
+            self.write_key(row, self.FREE)
 
-        def release() -> None:
-            with self.lock:
-                if released.is_set():
-                    return
-                released.set()
-                row = self.row(key)
-                if row is None:
-                    return
-                self.counts[row] -= 1
-                if self.counts[row] <= 0:
-                    self.counts[row] = 0
-                    self.memory[row * self.KEY_BYTES : (row + 1) * self.KEY_BYTES] = bytes(
-                        self.KEY_BYTES
-                    )
-
-        return release
+    def write_key(self, row: int, key: bytes) -> None:
+        self.memory[row * self.KEY_BYTES : (row + 1) * self.KEY_BYTES] = key
