@@ -42,7 +42,9 @@ def describe_query(iri: str, iris: MintedIris) -> str:
     Every branch starts from the resource, so the cost follows the size of its neighbourhood,
     not of the store: hash parts are reached through the resource's links (up to two hops, as an
     evidence record's ``#target`` leads to its ``#quote``) and the statements reified about it;
-    the neighbours' facts are filtered after the neighbour is bound.
+    the neighbours' facts are filtered after the neighbour is bound. An evidence record, its
+    target and the target's selectors are three branches, not the path
+    ``(oa:hasTarget/oa:hasSelector?)?``, which Virtuoso 7 follows for some records only.
     """
     facts = ", ".join(NEIGHBOUR_FACTS)
     hash_prefix = iri + "#"
@@ -63,7 +65,8 @@ def describe_query(iri: str, iris: MintedIris) -> str:
            ?s ?p ?o FILTER(?p IN ({facts})) }}
   UNION {{ {{ <{iri}> ?link ?s }} UNION {{ {parts} ?part ?link ?s }} FILTER(isIRI(?s))
            ?s ?p ?o FILTER(?p IN ({facts})) }}
-  UNION {{ {evidence} ?e (oa:hasTarget/oa:hasSelector?)? ?s . ?s ?p ?o }}
+  UNION {{ {evidence} {{ ?e ?p ?o BIND(?e AS ?s) }} UNION {{ ?e oa:hasTarget ?s . ?s ?p ?o }}
+           UNION {{ ?e oa:hasTarget ?target . ?target oa:hasSelector ?s . ?s ?p ?o }} }}
 }}"""
     )
 

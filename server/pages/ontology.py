@@ -245,6 +245,9 @@ def read_ontology(store: SparqlStore, base: str) -> OntologyReference:
     return assemble(terms, ref(ns), text(ns, DCTERMS.title.value), facts[ns])
 
 
+RELATIONS = ("domain of", "range of", "checked by")
+
+
 def assemble(terms: dict[str, Term], about: Ref, title: str, facts: dict) -> OntologyReference:
     """Link the terms to each other (hierarchy, schemes, domains, shapes) and sort them."""
     for term in terms.values():
@@ -254,15 +257,16 @@ def assemble(terms: dict[str, Term], about: Ref, title: str, facts: dict) -> Ont
         for scheme in term.schemes:
             if scheme.iri in terms:
                 terms[scheme.iri].members.append(term.ref)
-        for relation, groups in (
-            ("domain of", term.domain),
-            ("range of", term.range),
-            ("checked by", [term.targets]),
+        for relation, groups in zip(
+            RELATIONS, (term.domain, term.range, [term.targets]), strict=True
         ):
             for target in (r for group in groups for r in group if r.iri in terms):
                 terms[target.iri].related[relation].append(term.ref)
     ordered = sorted(terms.values(), key=lambda t: t.ref.name.lower())
     for term in ordered:
+        # in this order on every store, not in the order the store's rows came
+        related = term.related
+        term.related = {r: related[r] for r in RELATIONS if r in related}
         for refs in (
             term.types,
             term.parents,
