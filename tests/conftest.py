@@ -65,6 +65,25 @@ def article_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return article_folder(tmp_path_factory.mktemp("article") / "corpus")
 
 
+DRAFTED = "test-return-2017-06-10"  # the source id of the unseen text's draft
+
+
+@pytest.fixture(scope="session")
+def drafted_corpus(tmp_path_factory: pytest.TempPathFactory, article_corpus: Path) -> Path:
+    """A corpus folder holding ``homs-kg draft``'s draft of a text the graph has never seen."""
+    out = tmp_path_factory.mktemp("drafted") / "corpus"
+    text = FIXTURES / "unseen-text" / "return-to-al-waer.ar.txt"
+    result = CliRunner().invoke(
+        main,
+        [
+            *("draft", str(text), "--source-id", DRAFTED, "--published", "2017-06-10"),
+            *("--title", "draft", "--out", str(out), "--corpus", str(article_corpus)),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
 @pytest.fixture(scope="session")
 def built(data_dir: Path, article_corpus: Path) -> BuildReport:
     return build(data_dir, BASE, [article_corpus])

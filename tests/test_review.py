@@ -6,15 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from homs_kg.graph.dataset import build_dataset
 from homs_kg.graph.review import SourceReview, source_review
-from homs_kg.server.cli import main
 
-from .conftest import BASE, FIXTURES
-
-DRAFTED = "test-return-2017-06-10"
+from .conftest import BASE, DRAFTED
 
 
 @pytest.fixture(scope="module")
@@ -23,27 +19,8 @@ def article(article_corpus: Path) -> SourceReview:
 
 
 @pytest.fixture(scope="module")
-def drafted(tmp_path_factory: pytest.TempPathFactory, article_corpus: Path) -> SourceReview:
-    out = tmp_path_factory.mktemp("review") / "corpus"
-    text = FIXTURES / "unseen-text" / "return-to-al-waer.ar.txt"
-    CliRunner().invoke(
-        main,
-        [
-            "draft",
-            str(text),
-            "--source-id",
-            DRAFTED,
-            "--published",
-            "2017-06-10",
-            "--title",
-            "draft",
-            "--out",
-            str(out),
-            "--corpus",
-            str(article_corpus),
-        ],
-    )
-    return source_review(build_dataset(BASE, [article_corpus, out]), DRAFTED)
+def drafted(article_corpus: Path, drafted_corpus: Path) -> SourceReview:
+    return source_review(build_dataset(BASE, [article_corpus, drafted_corpus]), DRAFTED)
 
 
 def test_the_article_s_statements_per_kind(article: SourceReview) -> None:

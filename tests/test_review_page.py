@@ -8,15 +8,12 @@ from pathlib import Path
 
 import pytest
 import requests
-from click.testing import CliRunner
 
 from homs_kg.graph.build import BuildReport
-from homs_kg.server.cli import main
 
-from .conftest import FIXTURES, LiveServer
+from .conftest import DRAFTED, LiveServer
 
 ARTICLE = "homs-2017-05-21"
-DRAFTED = "test-return-2017-06-10"
 
 
 def review(server: LiveServer, source: str, **params: str) -> requests.Response:
@@ -73,31 +70,16 @@ def test_the_sources_are_listed_with_their_coverage(live_server: LiveServer) -> 
 
 @pytest.fixture(scope="module")
 def draft_server(
-    built: BuildReport, article_corpus: Path, tmp_path_factory: pytest.TempPathFactory
+    built: BuildReport,
+    article_corpus: Path,
+    drafted_corpus: Path,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[LiveServer]:
     """A server over the article and a draft of a text it has never seen (serve --corpus)."""
     folder = tmp_path_factory.mktemp("draft")
-    out = folder / "corpus"
-    text = FIXTURES / "unseen-text" / "return-to-al-waer.ar.txt"
-    result = CliRunner().invoke(
-        main,
-        [
-            "draft",
-            str(text),
-            "--source-id",
-            DRAFTED,
-            "--published",
-            "2017-06-10",
-            "--title",
-            "draft",
-            "--out",
-            str(out),
-            "--corpus",
-            str(article_corpus),
-        ],
+    server = LiveServer(
+        folder / "data", "--corpus", str(article_corpus), "--corpus", str(drafted_corpus)
     )
-    assert result.exit_code == 0, result.output
-    server = LiveServer(folder / "data", "--corpus", str(article_corpus), "--corpus", str(out))
     yield server
     server.stop()
 
