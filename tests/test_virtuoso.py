@@ -31,19 +31,7 @@ pytestmark = pytest.mark.skipif(
     reason="virtuoso-t is not installed (apt-get install virtuoso-opensource; .ci/run does)",
 )
 
-# Measured on Virtuoso 7.2 (Debian), each a difference of the engine from SPARQL 1.1:
-ENGINE_BUGS = {
-    # in an OPTIONAL, a property path whose end is bound by the OPTIONAL's other patterns is
-    # matched for one of those bindings only (test_virtuoso_matches_a_path_in_an_optional_...)
-    "neighbourhoods-control": "Virtuoso matches a path inside an OPTIONAL for one binding only",
-}
-LOCAL_QUERIES = [
-    pytest.param(q, marks=pytest.mark.xfail(reason=ENGINE_BUGS[q.name], strict=False))
-    if q.name in ENGINE_BUGS
-    else q
-    for q in load_catalogue()
-    if "SERVICE" not in q.text
-]
+LOCAL_QUERIES = [q for q in load_catalogue() if "SERVICE" not in q.text]
 JSON_RESULTS = {"Accept": "application/sparql-results+json"}
 
 
@@ -399,12 +387,11 @@ SELECT ?n ?end WHERE {{
 def test_virtuoso_matches_a_path_in_an_optional_for_one_row_only(
     served: LiveServer, live_server: LiveServer
 ) -> None:
-    """Why neighbourhoods-control is xfail (docs/endpoint.md): inside an OPTIONAL, the path
-    from the opposition to ?evacuee (bound by the OPTIONAL's other patterns) is matched for one
-    evacuation only, repeated; the same group without OPTIONAL is right. Rewritten with the path
-    in a sub-SELECT DISTINCT, with NOT EXISTS or MINUS for the grouped MAX, or as a join UNION a
-    MINUS, the query still lost rows on Virtuoso. If this test fails, Virtuoso is fixed: remove
-    the xfail."""
+    """Why neighbourhoods-control matches the opposition's groups by IRI string in a sub-query
+    of their own (docs/endpoint.md): inside an OPTIONAL, the path from the opposition to
+    ?evacuee (bound by the OPTIONAL's other patterns) is matched for one evacuation only,
+    repeated; the same group without OPTIONAL is right. If this test fails, Virtuoso is fixed
+    and the query can say it plainly again."""
 
     def ends(server: LiveServer, query: str) -> list[tuple[str, str]]:
         rows = bindings(server, query)
@@ -415,6 +402,24 @@ def test_virtuoso_matches_a_path_in_an_optional_for_one_row_only(
     assert ends(served, PATH_IN_OPTIONAL) != embedded
     joined = PATH_IN_OPTIONAL.replace("OPTIONAL {", "{")
     assert ends(served, joined) == ends(live_server, joined) == embedded
+
+
+def test_a_path_matched_by_iri_string_in_its_own_sub_query_is_right_in_an_optional(
+    served: LiveServer, live_server: LiveServer
+) -> None:
+    """The way around it that neighbourhoods-control takes."""
+    path = f"<{BASE}resource/syrian-opposition> <{BASE}ontology/includesGroup>* ?evacuee ."
+    by_string = PATH_IN_OPTIONAL.replace(
+        path,
+        "BIND(STR(?evacuee) AS ?member) { SELECT (STR(?group) AS ?member) WHERE { "
+        + path.replace("?evacuee .", "?group }}"),
+    )
+    assert by_string != PATH_IN_OPTIONAL
+    rows = sorted((r["n"]["value"], r["end"]["value"]) for r in bindings(served, by_string))
+    assert len(rows) == 4
+    assert rows == sorted(
+        (r["n"]["value"], r["end"]["value"]) for r in bindings(live_server, PATH_IN_OPTIONAL)
+    )
 
 
 @pytest.fixture(scope="module")
