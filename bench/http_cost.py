@@ -14,10 +14,12 @@ before and after in the same run::
       mkdir -p /tmp/before/homs_kg/$d; git archive COMMIT $d | tar -x -C /tmp/before/homs_kg/$d \
         --strip-components=1; done
 
-On each, a closed loop of N clients (the
-benchmark's: keep-alive http.client connections, POST form, SPARQL JSON; bench/loops.py) runs
-each query for ``--duration`` seconds. Only 200 answers count; the per-client limit is raised to
-the number of clients so that none is refused with 429. The queries:
+On each, a closed loop of N clients runs each query for ``--duration`` seconds: by default wrk
+(Debian's ``wrk``, bench/wrk_loop.py), which needs a fraction of a core, or, with
+``--load-generator python``, the benchmark's keep-alive http.client connections (bench/loops.py),
+which take a whole core against Oxigraph's server; POST form, SPARQL JSON. Only 2xx answers count;
+the per-client limit is raised to twice the number of clients so that none is refused with 429.
+The queries:
 
 - light: a one-pattern lookup, ``SELECT ?l WHERE { <base/resource/homs> rdfs:label ?l }`` (2 rows,
   0.1 ms of engine time): what a page or a link-traversal client sends many of;
@@ -32,6 +34,7 @@ Run by hand; it is not part of the test suite.
 
 from __future__ import annotations
 
+import math
 import os
 import shlex
 import statistics
@@ -48,7 +51,10 @@ if not __package__:  # run as bench/http_cost.py: bench/ and tests/ are packages
 
 from bench.commands import oxigraph_cli
 from bench.loops import Request, closed_loop
-from bench.servers import SERVE_OPTIONS, Server, homs_kg_server, oxigraph_server
+from bench.servers import SERVE_OPTIONS, Server, floor_server, homs_kg_server, oxigraph_server
+from bench.wrk_loop import wrk_loop
+
+LOAD_GENERATORS = {"wrk": wrk_loop, "python": closed_loop}
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 ENGINE_BOUND = (
@@ -87,15 +93,18 @@ def load_average() -> str:
     return f"{one:.2f}/{five:.2f}"
 
 
-def measure(server: Server, texts: dict[str, str], clients: int, duration: float) -> dict:
+def measure(
+    server: Server, texts: dict[str, str], clients: int, duration: float, generator: str
+) -> dict:
     """Each query's closed loop on the server (started for it, stopped after)."""
     server.start()
     figures = {}
+    loop_of = LOAD_GENERATORS[generator]
     try:
         for name, text in texts.items():
             request = Request.sparql(server.path, text)
-            closed_loop(server.port, request, clients, 1, 60, server.process.pid)  # warm-up
-            loop = closed_loop(server.port, request, clients, duration, 60, server.process.pid)
+            loop_of(server.port, request, clients, 1, server_pid=server.process.pid)  # warm-up
+            loop = loop_of(server.port, request, clients, duration, server_pid=server.process.pid)
             figures[name] = loop
             print(
                 f"  {server.name:22} {name:14} {loop['throughput']:9.1f}/s  p50 "
@@ -122,6 +131,20 @@ def measure(server: Server, texts: dict[str, str], clients: int, duration: float
 )
 @click.option("--before-args", default="", help="extra options for the --before version")
 @click.option(
+    "--load-generator",
+    type=click.Choice(sorted(LOAD_GENERATORS)),
+    default="wrk",
+    show_default=True,
+    help="wrk (Debian's package) needs a fraction of a core; the Python clients take a whole "
+    "core against Oxigraph's server and measure themselves",
+)
+@click.option(
+    "--floor",
+    default=None,
+    help="also measure Flask under waitress answering a constant (bench/floor_app.py), with "
+    "these options, e.g. '--processes 2': the fastest homs-kg could be on this HTTP stack",
+)
+@click.option(
     "--base-iri",
     default="http://127.0.0.1:8000/",
     show_default=True,
@@ -135,6 +158,8 @@ def main(
     homs_kg_args: str,
     before: Path | None,
     before_args: str,
+    load_generator: str,
+    floor: str | None,
     base_iri: str,
 ) -> None:
     """Light and engine-bound queries: homs-kg (uncached, cached) beside Oxigraph's server."""
@@ -143,7 +168,10 @@ def main(
     logs.mkdir()
     oxigraph_dir = oxigraph_copy(data_dir, work)
     texts = queries(base_iri)
-    common = [*SERVE_OPTIONS, "--data-dir", str(data_dir), "--client-concurrency", str(clients)]
+    # twice the clients: a slot is freed after the answer's last byte is sent, and wrk's next
+    # request on that connection can arrive first (then 429, not an answer)
+    limit = str(2 * clients)
+    common = [*SERVE_OPTIONS, "--data-dir", str(data_dir), "--client-concurrency", limit]
     this = shlex.split(homs_kg_args)
     servers: dict[str, tuple[list[str], list[str]] | None] = {}
     if before is not None:  # the same command, importing homs_kg from the copy first
@@ -152,10 +180,15 @@ def main(
         servers["before cached"] = (old, shlex.split(before_args))
     servers["homs-kg uncached"] = ([], [*this, "--result-cache-mb", "0"])
     servers["homs-kg cached"] = ([], this)
+    if floor is not None:
+        servers["floor"] = (["floor"], shlex.split(floor))
     servers["oxigraph"] = None
     results: dict[str, dict[str, list[float]]] = {s: {q: [] for q in texts} for s in servers}
     loads = []
-    print(f"{clients} clients, {duration:g} s per loop, {rounds} rounds; logs in {logs}")
+    print(
+        f"{clients} clients ({load_generator}), {duration:g} s per loop, {rounds} rounds; "
+        f"logs in {logs}"
+    )
     for number in range(1, rounds + 1):
         loads.append(load_average())
         print(f"round {number} (load average 1/5 min: {loads[-1]})", flush=True)
@@ -170,11 +203,14 @@ def main(
                     str(oxigraph_dir),
                     "--union-default-graph",
                 )
+            elif command[0] == ["floor"]:
+                server = floor_server(name, log, "--threads", "16", *command[1])
             else:
                 prefix, options = command
                 server = homs_kg_server(name, log, *common, *options)
                 server.command = [*prefix, *server.command]
-            for query, loop in measure(server, texts, clients, duration).items():
+            asked = {"light lookup": texts["light lookup"]} if name == "floor" else texts
+            for query, loop in measure(server, asked, clients, duration, load_generator).items():
                 results[name][query].append(loop["throughput"])
             time.sleep(1)
     print(f"\nmedian of {rounds} rounds, answers/s ({clients} clients; load averages {loads}):")
@@ -182,7 +218,7 @@ def main(
     print(f"| query | {' | '.join(servers)} | {' | '.join(f'{n} / oxigraph' for n in ratios)} |")
     print(f"|---|{'---|' * (len(servers) + len(ratios))}")
     for query in texts:
-        medians = {name: statistics.median(results[name][query]) for name in servers}
+        medians = {name: statistics.median(results[name][query] or [math.nan]) for name in servers}
         ox = medians["oxigraph"] or float("nan")
         cells = " | ".join(f"{medians[name]:,.0f}" for name in servers)
         shares = " | ".join(f"{medians[name] / ox:.3f} x" for name in ratios)

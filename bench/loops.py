@@ -97,7 +97,7 @@ def closed_loop(
     request: Request,
     clients: int,
     duration: float,
-    timeout: float,
+    timeout: float = 60.0,
     server_pid: int | None = None,
 ) -> dict:
     """N clients, each sending the request again as soon as its answer is read, for duration s.

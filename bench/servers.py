@@ -108,6 +108,13 @@ def oxigraph_server(name: str, log: Path, *options: str, limit_mb: float = 4096)
     return Server(name, command, port, "/query", log, limit_mb)
 
 
+def floor_server(name: str, log: Path, *options: str, limit_mb: float = 4096) -> Server:
+    """Flask under waitress answering a constant (bench/floor_app.py), on a free loopback port."""
+    port = free_port()
+    command = bench_script("floor_app.py", "--port", str(port), *options)
+    return Server(name, command, port, "/sparql", log, limit_mb)
+
+
 def rdflib_server(nquads: Path, log: Path, limit_mb: float) -> Server:
     """rdflib-endpoint over the file (bench/rdflib_server.py), on a free loopback port."""
     port = free_port()
