@@ -151,6 +151,30 @@ def ground_triples(server: LiveServer, path: str) -> set:
     return {t for t in graph if not any(isinstance(term, rdflib.BNode) for term in t)}
 
 
+def described(server: LiveServer, iri: str) -> set:
+    response = requests.post(
+        f"{server.url}/sparql",
+        data={"query": f"DESCRIBE <{iri}>"},
+        headers={"Accept": "application/n-triples"},
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    graph = rdflib.Graph().parse(data=response.text, format="nt")
+    return {t for t in graph if not any(isinstance(term, rdflib.BNode) for term in t)}
+
+
+def test_describe_is_the_stores_own_and_virtuoso_adds_what_points_at_the_resource(
+    served: LiveServer, live_server: LiveServer
+) -> None:
+    """DESCRIBE is the engine's choice (SPARQL 1.1 Query, section 16.4): the embedded store
+    gives the resource's own statements; Virtuoso also those whose object it is."""
+    homs = rdflib.URIRef(f"{BASE}resource/homs")
+    embedded, virtuoso = described(live_server, homs), described(served, homs)
+    assert {s for s, _, _ in embedded} == {homs}
+    assert embedded < virtuoso
+    assert {o for s, _, o in virtuoso - embedded if s != homs} == {homs}
+
+
 @pytest.mark.parametrize("name", ["homs", "al-waer", "khalidiya-massacre-2012"])
 def test_a_document_holds_the_embedded_stores_triples(
     served: LiveServer, live_server: LiveServer, name: str
