@@ -408,30 +408,13 @@ SELECT ?n ?end WHERE {{
 }}"""
 
 
-def test_virtuoso_matches_a_path_in_an_optional_for_one_row_only(
-    served: LiveServer, live_server: LiveServer
-) -> None:
-    """Why neighbourhoods-control matches the opposition's groups by IRI string in a sub-query
-    of their own (docs/endpoint.md): inside an OPTIONAL, the path from the opposition to
-    ?evacuee (bound by the OPTIONAL's other patterns) is matched for one evacuation only,
-    repeated; the same group without OPTIONAL is right. If this test fails, Virtuoso is fixed
-    and the query can say it plainly again."""
-
-    def ends(server: LiveServer, query: str) -> list[tuple[str, str]]:
-        rows = bindings(server, query)
-        return sorted((r["n"]["value"], r.get("end", {}).get("value", "")) for r in rows)
-
-    embedded = ends(live_server, PATH_IN_OPTIONAL)
-    assert len(embedded) == 4 and all(end for _, end in embedded)
-    assert ends(served, PATH_IN_OPTIONAL) != embedded
-    joined = PATH_IN_OPTIONAL.replace("OPTIONAL {", "{")
-    assert ends(served, joined) == ends(live_server, joined) == embedded
-
-
 def test_a_path_matched_by_iri_string_in_its_own_sub_query_is_right_in_an_optional(
     served: LiveServer, live_server: LiveServer
 ) -> None:
-    """The way around it that neighbourhoods-control takes."""
+    """The way neighbourhoods-control goes around a fault of Virtuoso's (docs/endpoint.md):
+    inside an OPTIONAL, a path whose end the OPTIONAL's other patterns bind was matched for one
+    evacuation only, repeated (3 rows, not 4) in every run by hand, but right in one run of the
+    whole suite, so the fault itself is not pinned: the workaround's rows are."""
     path = f"<{BASE}resource/syrian-opposition> <{BASE}ontology/includesGroup>* ?evacuee ."
     by_string = PATH_IN_OPTIONAL.replace(
         path,
