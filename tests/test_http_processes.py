@@ -108,20 +108,44 @@ def connect(server: LiveServer, address: str, timeout: float) -> socket.socket:
     )
 
 
+def accepted_by(server: LiveServer, connections: list[socket.socket]) -> list[int | None]:
+    """The owners of the connections, once every one has been accepted (5 s at most)."""
+    deadline = time.monotonic() + 5
+    while None in (held := owners(server, connections)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return held
+
+
 def spread_connections(server: LiveServer, address: str, count: int) -> list[socket.socket]:
     """``count`` connections from ``address``, accepted by more than one of the HTTP processes
     (the kernel hands a connection to whichever process accepts first; tried again if one took
     them all)."""
     for _ in range(20):
         connections = [connect(server, address, 60) for _ in range(count)]
-        deadline = time.monotonic() + 5
-        while None in (held := owners(server, connections)) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        held = accepted_by(server, connections)
         if None not in held and len(set(held)) > 1:
             return connections
         for connection in connections:
             connection.close()
     raise AssertionError("the connections all went to one HTTP process, 20 times")
+
+
+def one_in_each_process(server: LiveServer, address: str) -> list[socket.socket]:
+    """Two connections from ``address``, one held by each of two HTTP processes: opened one
+    after another, each once accepted, until both processes hold one (a process holding two
+    more than the other stops accepting once its loop looks again, within 0.1 s); the others
+    closed."""
+    connections: list[socket.socket] = []
+    for _ in range(6):
+        connections.append(connect(server, address, 60))
+        held = accepted_by(server, connections)
+        if None not in held and len(set(held)) > 1:
+            kept = [connections[held.index(pid)] for pid in dict.fromkeys(held)]
+            for connection in connections:
+                if connection not in kept:
+                    connection.close()
+            return kept
+    raise AssertionError(f"six connections, owners {held}: the balance did not spread them")
 
 
 def status_of_query(connection: socket.socket, query: str) -> tuple[int, str]:
@@ -232,7 +256,7 @@ def test_long_queries_are_counted_across_processes(built: BuildReport, data_dir:
         "4",
     )
     try:
-        connections = spread_connections(server, "127.0.0.73", 2)
+        connections = one_in_each_process(server, "127.0.0.73")
         answers = statuses_at_once(connections, RUNAWAY)
         for connection in connections:
             connection.close()
