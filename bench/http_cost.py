@@ -42,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -86,6 +87,24 @@ def oxigraph_copy(data_dir: Path, work: Path) -> Path:
         capture_output=True,
     )
     return folder
+
+
+UNCACHED = ("--result-cache-mb", "0")
+
+
+def partial_server(factory: Callable[..., Server], *options: str) -> Callable[[str, Path], Server]:
+    return lambda name, log: factory(name, log, *options)
+
+
+def homs_kg_factory(prefix: list[str], *options: str) -> Callable[[str, Path], Server]:
+    """``homs-kg serve`` with these options, its command after ``prefix`` (env PYTHONPATH=…)."""
+
+    def start(name: str, log: Path) -> Server:
+        server = homs_kg_server(name, log, *options)
+        server.command = [*prefix, *server.command]
+        return server
+
+    return start
 
 
 def load_average() -> str:
@@ -173,16 +192,20 @@ def main(
     limit = str(2 * clients)
     common = [*SERVE_OPTIONS, "--data-dir", str(data_dir), "--client-concurrency", limit]
     this = shlex.split(homs_kg_args)
-    servers: dict[str, tuple[list[str], list[str]] | None] = {}
+    # each server's name, and how to start it (with its log)
+    servers: dict[str, Callable[[str, Path], Server]] = {}
     if before is not None:  # the same command, importing homs_kg from the copy first
         old = ["env", f"PYTHONPATH={before.resolve()}"]
-        servers["before uncached"] = (old, [*shlex.split(before_args), "--result-cache-mb", "0"])
-        servers["before cached"] = (old, shlex.split(before_args))
-    servers["homs-kg uncached"] = ([], [*this, "--result-cache-mb", "0"])
-    servers["homs-kg cached"] = ([], this)
+        before_options = shlex.split(before_args)
+        servers["before uncached"] = homs_kg_factory(old, *common, *before_options, *UNCACHED)
+        servers["before cached"] = homs_kg_factory(old, *common, *before_options)
+    servers["homs-kg uncached"] = homs_kg_factory([], *common, *this, *UNCACHED)
+    servers["homs-kg cached"] = homs_kg_factory([], *common, *this)
     if floor is not None:
-        servers["floor"] = (["floor"], shlex.split(floor))
-    servers["oxigraph"] = None
+        servers["floor"] = partial_server(floor_server, "--threads", "16", *shlex.split(floor))
+    servers["oxigraph"] = partial_server(
+        oxigraph_server, "serve-read-only", "--location", str(oxigraph_dir), "--union-default-graph"
+    )
     results: dict[str, dict[str, list[float]]] = {s: {q: [] for q in texts} for s in servers}
     loads = []
     print(
@@ -192,23 +215,8 @@ def main(
     for number in range(1, rounds + 1):
         loads.append(load_average())
         print(f"round {number} (load average 1/5 min: {loads[-1]})", flush=True)
-        for name, command in servers.items():
-            log = logs / f"{name}-{number}.log"
-            if command is None:
-                server = oxigraph_server(
-                    name,
-                    log,
-                    "serve-read-only",
-                    "--location",
-                    str(oxigraph_dir),
-                    "--union-default-graph",
-                )
-            elif command[0] == ["floor"]:
-                server = floor_server(name, log, "--threads", "16", *command[1])
-            else:
-                prefix, options = command
-                server = homs_kg_server(name, log, *common, *options)
-                server.command = [*prefix, *server.command]
+        for name, start in servers.items():
+            server = start(name, logs / f"{name}-{number}.log")
             asked = {"light lookup": texts["light lookup"]} if name == "floor" else texts
             for query, loop in measure(server, asked, clients, duration, load_generator).items():
                 results[name][query].append(loop["throughput"])

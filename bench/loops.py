@@ -135,9 +135,6 @@ def loop_figures(load: BoundedLoad, cpu: float, server_cpu: float, others: float
     def ms(share: float) -> float:
         return round(percentile(ordered, share) * 1000, 3) if ordered else math.nan
 
-    def per_second(seconds: float) -> float:
-        return round(seconds / elapsed, 3) if elapsed > 0 else 0.0
-
     return {
         "clients": load.clients,
         "requests": count,
@@ -150,8 +147,20 @@ def loop_figures(load: BoundedLoad, cpu: float, server_cpu: float, others: float
         "p99_ms": ms(0.99),
         "mean_ms": round(statistics.fmean(ordered) * 1000, 3) if ordered else math.nan,
         "max_ms": round(ordered[-1] * 1000, 3) if ordered else math.nan,
-        "client_cpu_share": per_second(cpu),
-        "server_cpu_share": per_second(server_cpu),
+        **cpu_shares(elapsed, count, cpu, server_cpu, others),
+    }
+
+
+def cpu_shares(elapsed: float, count: int, client: float, server: float, others: float) -> dict:
+    """The cores used by the client, the server and everything else over a loop of ``elapsed``
+    seconds that got ``count`` answers, from their CPU seconds."""
+
+    def per_second(seconds: float) -> float:
+        return round(seconds / elapsed, 3) if elapsed > 0 else 0.0
+
+    return {
+        "client_cpu_share": per_second(client),
+        "server_cpu_share": per_second(server),
         "others_cpu_share": per_second(max(others, 0.0)),
-        "server_cpu_ms_per_request": round(server_cpu / count * 1000, 3) if count else None,
+        "server_cpu_ms_per_request": round(server / count * 1000, 3) if count else None,
     }

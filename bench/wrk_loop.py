@@ -1,7 +1,7 @@
 """A closed loop run by wrk (Debian's ``wrk``, C): a load generator that needs a fraction of a core.
 
 The Python clients of bench/loops.py cost about 0.12 ms of CPU a request; against Oxigraph's
-server, which answers a light lookup in about 0.05 ms of CPU, they take a whole core of this
+server, which answers a light lookup in about 0.06 ms of CPU, they take a whole core of this
 2-core machine and measure themselves, not the server. wrk keeps N connections busy from one
 thread and reports what the Lua ``done`` hook prints: the same figures as ``closed_loop``.
 """
@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from bench.loops import Request
+from bench.loops import Request, cpu_shares
 from bench.usage import busy_cpu_seconds, tree_cpu_seconds
 
 # wrk's Lua API (https://github.com/wg/wrk/blob/master/SCRIPTING): the request, then the summary
@@ -96,8 +96,5 @@ def figures(done: dict, clients: int, client_cpu: float, server_cpu: float, othe
         "p99_ms": done["p99_us"] / 1000,
         "mean_ms": round(done["mean_us"] / 1000, 3),
         "max_ms": done["max_us"] / 1000,
-        "client_cpu_share": round(client_cpu / seconds, 3),
-        "server_cpu_share": round(server_cpu / seconds, 3),
-        "others_cpu_share": round(max(others, 0.0) / seconds, 3),
-        "server_cpu_ms_per_request": round(server_cpu / count * 1000, 3) if count else None,
+        **cpu_shares(seconds, count, client_cpu, server_cpu, others),
     }
